@@ -1,0 +1,87 @@
+#include "agent/agent_options.h"
+
+#include <CLI/CLI.hpp>
+#include <thread>
+
+namespace hearth {
+
+std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
+  AgentOptions o;
+  o.pool.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  CLI::App app{"hearth-agent: runs JavaScript functions in V8 isolates, driven over gRPC"};
+  app.set_config("--config", "", "Read any of these flags from a TOML or INI file");
+  app.add_option("--grpc-listen", o.grpc_listen, "HOST:PORT of the gRPC API (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--metrics-listen", o.metrics_listen, "HOST:PORT serving /metrics")
+      ->capture_default_str();
+  app.add_option("--http-listen", o.http_listen, "HOST:PORT of the edge HTTP listener (off)");
+  app.add_option("--workers", o.pool.workers, "Worker threads, one libuv loop each")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--state-dir", o.state_dir,
+                 "Directory where deployed functions survive restarts (off: in memory only)");
+  app.add_option("--auth-token-file", o.auth_token_file,
+                 "Require 'authorization: Bearer <token>' with the token in this file")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", o.tls_cert, "Server certificate (PEM); enables TLS")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", o.tls_key, "Server private key (PEM)")->check(CLI::ExistingFile);
+  app.add_option("--tls-client-ca", o.tls_client_ca, "Require client certificates from this CA")
+      ->check(CLI::ExistingFile);
+  app.add_option("--log-format", o.log_format, "Log lines as text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--drain-grace-ms", o.drain_grace_ms,
+                 "On SIGTERM, how long running invocations may take to finish")
+      ->capture_default_str();
+  app.add_option("--default-cpu-ms", o.pool.default_limits.cpu_ms,
+                 "CPU limit of functions that set none")
+      ->capture_default_str();
+  app.add_option("--default-memory-mb", o.pool.default_limits.memory_mb,
+                 "Memory limit of functions that set none")
+      ->capture_default_str();
+  app.add_option("--default-timeout-ms", o.pool.default_limits.timeout_ms,
+                 "Wall-clock limit of functions that set none")
+      ->capture_default_str();
+  app.add_option("--max-cpu-ms", o.pool.max_limits.cpu_ms, "Highest CPU limit a deploy may ask")
+      ->capture_default_str();
+  app.add_option("--max-memory-mb", o.pool.max_limits.memory_mb,
+                 "Highest memory limit a deploy may ask")
+      ->capture_default_str();
+  app.add_option("--max-timeout-ms", o.pool.max_limits.timeout_ms,
+                 "Highest wall-clock limit a deploy may ask")
+      ->capture_default_str();
+  app.add_option("--max-inflight-per-worker", o.scheduler.max_inflight_per_worker,
+                 "Invocations one worker may hold before new ones are refused")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--max-response-bytes", o.pool.max_response_body_bytes,
+                 "Largest response body a function may return")
+      ->capture_default_str();
+  app.add_option("--max-request-bytes", o.request_caps.max_request_body_bytes,
+                 "Largest request body accepted")
+      ->capture_default_str();
+  app.add_option("--max-source-bytes", o.deploy_caps.max_source_bytes,
+                 "Largest function source accepted")
+      ->capture_default_str();
+  app.add_option("--max-function-labels", o.max_function_labels,
+                 "Distinct function label values in metrics before 'other'")
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) {
+    std::cerr << "hearth-agent: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  if (!o.tls_client_ca.empty() && o.tls_cert.empty()) {
+    std::cerr << "hearth-agent: --tls-client-ca needs --tls-cert and --tls-key\n";
+    return 2;
+  }
+  return o;
+}
+
+}  // namespace hearth

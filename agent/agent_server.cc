@@ -1,0 +1,146 @@
+#include "agent/agent_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+
+namespace hearth {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const AgentOptions& o) {
+  if (o.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      o.tls_client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  HEARTH_ASSIGN_OR_RETURN(std::string cert, ReadFile(o.tls_cert));
+  HEARTH_ASSIGN_OR_RETURN(std::string key, ReadFile(o.tls_key));
+  ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  if (!o.tls_client_ca.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(o.tls_client_ca));
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AgentServer>> AgentServer::Start(const AgentOptions& options) {
+  std::unique_ptr<AgentServer> server(new AgentServer());
+  HEARTH_RETURN_IF_ERROR(server->Init(options));
+  return server;
+}
+
+absl::Status AgentServer::Init(const AgentOptions& options) {
+  if (!options.http_listen.empty()) {
+    return absl::UnimplementedError("--http-listen: the edge HTTP listener is not available yet");
+  }
+  std::string auth_token;
+  if (!options.auth_token_file.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(auth_token, ReadFile(options.auth_token_file));
+    auth_token = std::string(absl::StripAsciiWhitespace(auth_token));
+    if (auth_token.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--auth-token-file ", options.auth_token_file, " is empty"));
+    }
+  }
+  if (!options.state_dir.empty()) {
+    HEARTH_ASSIGN_OR_RETURN(StateStore store, StateStore::Open(options.state_dir));
+    state_.emplace(std::move(store));
+  }
+  HEARTH_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                          Credentials(options));
+
+  metrics_ = std::make_unique<AgentMetrics>(options.max_function_labels);
+  HEARTH_ASSIGN_OR_RETURN(metrics_port_, metrics_->Serve(options.metrics_listen));
+  pool_ = std::make_unique<IsolatePool>(options.pool);
+  registry_ = std::make_unique<FunctionRegistry>();
+  scheduler_ = std::make_unique<Scheduler>(pool_.get(), registry_.get(), options.scheduler);
+  service_ = std::make_unique<AgentService>(AgentServiceDeps{
+      .scheduler = scheduler_.get(),
+      .registry = registry_.get(),
+      .pool = pool_.get(),
+      .metrics = metrics_.get(),
+      .state = state_ ? &*state_ : nullptr,
+      .auth_token = std::move(auth_token),
+      .deploy_caps = options.deploy_caps,
+      .request_caps = options.request_caps,
+  });
+  HEARTH_RETURN_IF_ERROR(Restore());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.grpc_listen, credentials, &grpc_port_);
+  builder.RegisterService(service_.get());
+  // Room for the largest source or body we accept, plus the envelope.
+  const size_t largest =
+      std::max({options.deploy_caps.max_source_bytes, options.request_caps.max_request_body_bytes,
+                options.pool.max_response_body_bytes});
+  builder.SetMaxReceiveMessageSize(static_cast<int>(largest + (1 << 20)));
+  builder.SetMaxSendMessageSize(static_cast<int>(largest + (1 << 20)));
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.grpc_listen));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  return absl::OkStatus();
+}
+
+absl::Status AgentServer::Restore() {
+  if (!state_) return absl::OkStatus();
+  for (absl::StatusOr<v1::DeployRequest>& saved : state_->LoadAll()) {
+    if (!saved.ok()) {
+      spdlog::warn("state dir: {}", saved.status().ToString());
+      continue;
+    }
+    if (absl::Status status = service_->DeployBlocking(*saved); !status.ok()) {
+      spdlog::warn("state dir: function '{}' not restored: {}", saved->name(), status.ToString());
+      continue;
+    }
+    ++restored_;
+  }
+  return absl::OkStatus();
+}
+
+void AgentServer::Drain(uint32_t grace_ms) {
+  if (drained_) return;
+  drained_ = true;
+  server_->GetHealthCheckService()->SetServingStatus(false);
+  scheduler_->StopAccepting();
+  const absl::Time give_up = absl::Now() + absl::Milliseconds(grace_ms);
+  while (scheduler_->Inflight() > 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));  // Main thread, off every loop: polling is fine.
+  }
+  if (int left = scheduler_->Inflight(); left > 0) {
+    spdlog::warn("drain: {} invocations still running after {} ms; answering UNAVAILABLE", left,
+                 grace_ms);
+  }
+  // Workers answer whatever is still running, then stop; every reactor is finished.
+  pool_.reset();
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  server_->Wait();
+}
+
+AgentServer::~AgentServer() {
+  if (server_ != nullptr) Drain(0);
+}
+
+}  // namespace hearth

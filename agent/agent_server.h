@@ -1,0 +1,58 @@
+// AgentServer: hearth-agent assembled — isolate pool, scheduler, registry, metrics
+// exposer, gRPC server (Agent, health, reflection) — with its start-up and its drain.
+//
+// Thread: created and drained by the main thread.
+#ifndef HEARTH_AGENT_AGENT_SERVER_H_
+#define HEARTH_AGENT_AGENT_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "agent/agent_options.h"
+#include "agent/agent_service.h"
+#include "agent/metrics.h"
+#include "agent/state_store.h"
+#include "isolate_pool/isolate_pool.h"
+#include "scheduler/function_registry.h"
+#include "scheduler/scheduler.h"
+
+namespace hearth {
+
+class AgentServer {
+ public:
+  // Starts everything, restores the state dir, and returns once the agent serves.
+  static absl::StatusOr<std::unique_ptr<AgentServer>> Start(const AgentOptions& options);
+  ~AgentServer();
+
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  size_t restored_functions() const { return restored_; }
+
+  // Refuses new work, lets running invocations finish for up to `grace_ms`, answers the
+  // rest with UNAVAILABLE, and stops serving. Returns when the process may exit.
+  void Drain(uint32_t grace_ms);
+
+ private:
+  AgentServer() = default;
+  absl::Status Init(const AgentOptions& options);
+  absl::Status Restore();
+
+  std::unique_ptr<AgentMetrics> metrics_;
+  std::unique_ptr<IsolatePool> pool_;
+  std::unique_ptr<FunctionRegistry> registry_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::optional<StateStore> state_;
+  std::unique_ptr<AgentService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+  size_t restored_ = 0;
+  bool drained_ = false;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_AGENT_AGENT_SERVER_H_

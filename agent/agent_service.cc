@@ -1,0 +1,186 @@
+#include "agent/agent_service.h"
+
+#include <chrono>
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/notification.h"
+#include "agent/grpc_status.h"
+#include "common/clock.h"
+
+namespace hearth {
+namespace {
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// The caller's gRPC deadline on our monotonic clock; INT64_MAX when it set none.
+int64_t CallerDeadlineMicros(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  if (deadline == std::chrono::system_clock::time_point::max()) return INT64_MAX;
+  const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+      deadline - std::chrono::system_clock::now());
+  if (left.count() > int64_t{1} << 50) return INT64_MAX;  // Effectively none.
+  return MonotonicMicros() + left.count();
+}
+
+// Constant-time: the token must not leak through response timing.
+bool SameSecret(absl::string_view a, absl::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+absl::Status AgentService::Authenticate(const grpc::CallbackServerContext& context) const {
+  if (deps_.auth_token.empty()) return absl::OkStatus();
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it != metadata.end()) {
+    absl::string_view value(it->second.data(), it->second.size());
+    if (absl::ConsumePrefix(&value, "Bearer ") && SameSecret(value, deps_.auth_token)) {
+      return absl::OkStatus();
+    }
+  }
+  return absl::UnauthenticatedError("missing or wrong bearer token in 'authorization' metadata");
+}
+
+void AgentService::StartDeploy(const v1::DeployRequest& request, v1::DeployResponse* response,
+                               absl::AnyInvocable<void(absl::Status) &&> done) {
+  absl::StatusOr<std::shared_ptr<FunctionSpec>> spec =
+      BuildFunctionSpec(request, *deps_.pool, deps_.deploy_caps);
+  if (!spec.ok()) return std::move(done)(spec.status());
+  (*spec)->observer = deps_.metrics->ForFunction((*spec)->name);
+  if (auto previous = deps_.registry->Find((*spec)->name)) (*spec)->stats = previous->stats;
+
+  const int64_t started = MonotonicMicros();
+  const StateStore* state = deps_.state;
+  // The request is copied only when it must be persisted after the load succeeds.
+  auto saved = state == nullptr ? nullptr : std::make_unique<v1::DeployRequest>(request);
+  std::string version = (*spec)->version;
+  deps_.scheduler->Deploy(*std::move(spec), [response, started, state, saved = std::move(saved),
+                                             version = std::move(version),
+                                             done = std::move(done)](absl::Status status) mutable {
+    if (status.ok()) {
+      // Deploys are rare and small; snapshot writes (large) will get their own thread.
+      if (state != nullptr) status = state->Save(*saved);
+      response->set_version(version);
+      response->set_snapshot_bytes(0);
+      response->set_build_ms((MonotonicMicros() - started) / 1000.0);
+    } else if (status.code() != absl::StatusCode::kInternal &&
+               status.code() != absl::StatusCode::kUnavailable) {
+      // Whatever stops the module from loading is a problem of the source.
+      status = absl::InvalidArgumentError(status.message());
+    }
+    std::move(done)(std::move(status));
+  });
+}
+
+grpc::ServerUnaryReactor* AgentService::Deploy(grpc::CallbackServerContext* context,
+                                               const v1::DeployRequest* request,
+                                               v1::DeployResponse* response) {
+  if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
+  if (deps_.scheduler->draining()) {
+    return FinishNow(context, absl::UnavailableError("the agent is draining"));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  StartDeploy(*request, response,
+              [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
+}
+
+absl::Status AgentService::DeployBlocking(const v1::DeployRequest& request) {
+  absl::Notification loaded;
+  absl::Status result;
+  v1::DeployResponse response;
+  StartDeploy(request, &response, [&](absl::Status status) {
+    result = std::move(status);
+    loaded.Notify();
+  });
+  loaded.WaitForNotification();
+  return result;
+}
+
+grpc::ServerUnaryReactor* AgentService::Undeploy(grpc::CallbackServerContext* context,
+                                                 const v1::UndeployRequest* request,
+                                                 v1::UndeployResponse* /*response*/) {
+  if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
+  absl::Status status = deps_.scheduler->Undeploy(request->name());
+  if (status.ok() && deps_.state != nullptr) status = deps_.state->Remove(request->name());
+  return FinishNow(context, status);
+}
+
+grpc::ServerUnaryReactor* AgentService::ListFunctions(grpc::CallbackServerContext* context,
+                                                      const v1::ListFunctionsRequest* /*request*/,
+                                                      v1::ListFunctionsResponse* response) {
+  if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
+  for (const auto& spec : deps_.registry->List()) {
+    v1::FunctionInfo* info = response->add_functions();
+    *info = DescribeFunction(*spec);
+    info->set_invocations(spec->stats->invocations.load(std::memory_order_relaxed));
+  }
+  return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AgentService::GetFunction(grpc::CallbackServerContext* context,
+                                                    const v1::GetFunctionRequest* request,
+                                                    v1::FunctionInfo* response) {
+  if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
+  auto spec = deps_.registry->Find(request->name());
+  if (spec == nullptr) {
+    return FinishNow(
+        context, absl::NotFoundError(absl::StrCat("function '", request->name(), "' not found")));
+  }
+  *response = DescribeFunction(*spec);
+  response->set_invocations(spec->stats->invocations.load(std::memory_order_relaxed));
+  return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* AgentService::Invoke(grpc::CallbackServerContext* context,
+                                               const v1::InvokeRequest* request,
+                                               v1::InvokeResponse* response) {
+  const int64_t accepted = MonotonicMicros();
+  if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
+  if (absl::Status valid = ValidateInvokeRequest(*request, deps_.request_caps); !valid.ok()) {
+    return FinishNow(context, valid);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  response->set_id(request->id());
+  auto invocation = std::make_unique<Invocation>();
+  invocation->request = request;
+  invocation->response = response;
+  invocation->accepted_us = accepted;
+  invocation->deadline_us = CallerDeadlineMicros(*context);
+  invocation->done = [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); };
+  if (absl::Status accepted_status =
+          deps_.scheduler->Submit(request->function(), std::move(invocation));
+      !accepted_status.ok()) {
+    reactor->Finish(ToGrpcStatus(accepted_status));
+  }
+  return reactor;
+}
+
+grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse>* AgentService::InvokeStream(
+    grpc::CallbackServerContext* /*context*/) {
+  // Not yet: one reactor that refuses at once.
+  class Unimplemented final
+      : public grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse> {
+   public:
+    Unimplemented() {
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          "InvokeStream is not implemented yet; use Invoke"));
+    }
+    void OnDone() override { delete this; }
+  };
+  return new Unimplemented();
+}
+
+}  // namespace hearth

@@ -1,0 +1,69 @@
+// AgentService: the hearth.v1.Agent gRPC service (callback API). It converts between the
+// wire messages and our types, checks the caller's token, and hands work to the
+// Scheduler. Errors become gRPC statuses here and nowhere else.
+//
+// Thread: gRPC calls it on its own threads; reactors are finished exactly once, from the
+// gRPC thread when refused up front or from a worker thread when the work is done.
+#ifndef HEARTH_AGENT_AGENT_SERVICE_H_
+#define HEARTH_AGENT_AGENT_SERVICE_H_
+
+#include <string>
+
+#include "agent/function_spec_builder.h"
+#include "agent/metrics.h"
+#include "agent/request_validation.h"
+#include "agent/state_store.h"
+#include "hearth/v1/agent.grpc.pb.h"
+#include "scheduler/scheduler.h"
+
+namespace hearth {
+
+struct AgentServiceDeps {
+  Scheduler* scheduler = nullptr;
+  FunctionRegistry* registry = nullptr;
+  const IsolatePool* pool = nullptr;
+  AgentMetrics* metrics = nullptr;
+  const StateStore* state = nullptr;  // Null: nothing is persisted.
+  std::string auth_token;             // Empty: no authentication.
+  DeployCaps deploy_caps;
+  RequestCaps request_caps;
+};
+
+class AgentService final : public v1::Agent::CallbackService {
+ public:
+  explicit AgentService(AgentServiceDeps deps) : deps_(std::move(deps)) {}
+
+  grpc::ServerUnaryReactor* Deploy(grpc::CallbackServerContext* context,
+                                   const v1::DeployRequest* request,
+                                   v1::DeployResponse* response) override;
+  grpc::ServerUnaryReactor* Undeploy(grpc::CallbackServerContext* context,
+                                     const v1::UndeployRequest* request,
+                                     v1::UndeployResponse* response) override;
+  grpc::ServerUnaryReactor* ListFunctions(grpc::CallbackServerContext* context,
+                                          const v1::ListFunctionsRequest* request,
+                                          v1::ListFunctionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetFunction(grpc::CallbackServerContext* context,
+                                        const v1::GetFunctionRequest* request,
+                                        v1::FunctionInfo* response) override;
+  grpc::ServerUnaryReactor* Invoke(grpc::CallbackServerContext* context,
+                                   const v1::InvokeRequest* request,
+                                   v1::InvokeResponse* response) override;
+  grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse>* InvokeStream(
+      grpc::CallbackServerContext* context) override;
+
+  // Deploys without a caller (used to restore the state dir at start-up); blocks until
+  // the function is loaded or refused.
+  absl::Status DeployBlocking(const v1::DeployRequest& request);
+
+ private:
+  // Builds and loads the spec; `done` gets the outcome on a worker thread.
+  void StartDeploy(const v1::DeployRequest& request, v1::DeployResponse* response,
+                   absl::AnyInvocable<void(absl::Status) &&> done);
+  absl::Status Authenticate(const grpc::CallbackServerContext& context) const;
+
+  AgentServiceDeps deps_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_AGENT_AGENT_SERVICE_H_

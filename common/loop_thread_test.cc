@@ -1,0 +1,64 @@
+#include "common/loop_thread.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+
+namespace hearth {
+namespace {
+
+TEST(LoopThread, RunsPostedTasksOnItsOwnThreadInOrder) {
+  std::thread::id started_on;
+  LoopThread loop(
+      "test", [&] { started_on = std::this_thread::get_id(); }, [] {});
+  std::vector<int> order;
+  std::vector<std::thread::id> ran_on;
+  absl::Notification done;
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(loop.Post([&, i] {
+      order.push_back(i);
+      ran_on.push_back(std::this_thread::get_id());
+      if (i == 99) done.Notify();
+    }));
+  }
+  done.WaitForNotification();
+  ASSERT_EQ(order.size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(order[i], i);
+  for (const auto& id : ran_on) EXPECT_EQ(id, started_on);
+  EXPECT_NE(started_on, std::this_thread::get_id());
+}
+
+TEST(LoopThread, StopRunsTasksAlreadyQueuedThenOnStopAndRefusesNewOnes) {
+  std::atomic<int> ran{0};
+  bool stopped_after_tasks = false;
+  auto loop = std::make_unique<LoopThread>(
+      "test", [] {}, [&] { stopped_after_tasks = ran.load() == 1000; });
+  for (int i = 0; i < 1000; ++i) loop->Post([&] { ran.fetch_add(1); });
+  loop->Stop();
+  EXPECT_EQ(ran.load(), 1000);
+  EXPECT_TRUE(stopped_after_tasks);
+  EXPECT_FALSE(loop->Post([&] { ran.fetch_add(1); }));
+  EXPECT_EQ(ran.load(), 1000);
+}
+
+TEST(LoopThread, PostIsSafeFromManyThreads) {
+  LoopThread loop(
+      "test", [] {}, [] {});
+  std::atomic<int> ran{0};
+  std::vector<std::thread> posters;
+  for (int t = 0; t < 4; ++t) {
+    posters.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) loop.Post([&] { ran.fetch_add(1); });
+    });
+  }
+  for (auto& poster : posters) poster.join();
+  loop.Stop();
+  EXPECT_EQ(ran.load(), 4000);
+}
+
+}  // namespace
+}  // namespace hearth

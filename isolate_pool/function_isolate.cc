@@ -1,0 +1,510 @@
+#include "isolate_pool/function_isolate.h"
+
+#include <libplatform/libplatform.h>
+#include <v8-array-buffer.h>
+#include <v8-container.h>
+#include <v8-exception.h>
+#include <v8-external.h>
+#include <v8-message.h>
+#include <v8-microtask-queue.h>
+#include <v8-primitive.h>
+#include <v8-promise.h>
+#include <v8-script.h>
+#include <v8-statistics.h>
+#include <v8-typed-array.h>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/status_macros.h"
+#include "isolate_pool/v8_platform.h"
+#include "sdk/runtime/runtime_js.h"
+
+namespace hearth {
+namespace {
+
+constexpr int64_t kMicrosPerMs = 1000;
+
+v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+std::string ToStdString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 == nullptr ? std::string("<unprintable>") : std::string(*utf8, utf8.length());
+}
+
+// "hello.js:3:14: SyntaxError: Unexpected token '}'" for errors with a location,
+// otherwise the stack (or the message) of the exception.
+std::string DescribeException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                              const v8::TryCatch& try_catch, absl::string_view resource) {
+  v8::Local<v8::Message> message = try_catch.Message();
+  std::string text = ToStdString(isolate, try_catch.Exception());
+  v8::Local<v8::Value> stack;
+  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
+    std::string stack_text = ToStdString(isolate, stack);
+    if (stack_text.find(text) != std::string::npos) text = std::move(stack_text);
+  }
+  if (message.IsEmpty()) return text;
+  const int line = message->GetLineNumber(context).FromMaybe(0);
+  const int column = message->GetStartColumn(context).FromMaybe(0) + 1;
+  return absl::StrCat(resource, ":", line, ":", column, ": ", text);
+}
+
+v8::MaybeLocal<v8::Module> RefuseImports(v8::Local<v8::Context> context,
+                                         v8::Local<v8::String> specifier,
+                                         v8::Local<v8::FixedArray> /*import_assertions*/,
+                                         v8::Local<v8::Module> /*referrer*/) {
+  v8::Isolate* isolate = context->GetIsolate();
+  isolate->ThrowException(v8::Exception::Error(
+      V8String(isolate, absl::StrCat("cannot import '", ToStdString(isolate, specifier),
+                                     "': a function is one self-contained ES module"))));
+  return {};
+}
+
+// Request.url is absolute in the function, as on the web: a bare path is resolved against
+// the Host header, or http://localhost.
+std::string AbsoluteUrl(const v1::HttpRequest& request) {
+  const std::string& url = request.url();
+  if (!url.empty() && url.front() != '/') return url;
+  absl::string_view host = "localhost";
+  for (const v1::Header& header : request.headers()) {
+    if (absl::EqualsIgnoreCase(header.name(), "host") && !header.value().empty()) {
+      host = header.value();
+      break;
+    }
+  }
+  return absl::StrCat("http://", host, url.empty() ? "/" : url);
+}
+
+}  // namespace
+
+FunctionIsolate::FunctionIsolate(std::shared_ptr<const FunctionSpec> spec,
+                                 const WorkerContext& worker)
+    : spec_(std::move(spec)), worker_(worker) {}
+
+absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
+    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us) {
+  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(std::move(spec), worker));
+  HEARTH_RETURN_IF_ERROR(self->Boot(deadline_us));
+  return self;
+}
+
+absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
+  const size_t memory_bytes = size_t{spec_->limits.memory_mb} << 20;
+  allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator_->allocator();
+  params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
+  isolate_ = v8::Isolate::New(params);
+  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  isolate_->AddNearHeapLimitCallback(&FunctionIsolate::OnNearHeapLimit, this);
+
+  v8::Isolate::Scope isolate_scope(isolate_);
+  v8::HandleScope handle_scope(isolate_);
+  v8::Local<v8::Context> context = v8::Context::New(isolate_);
+  context_.Reset(isolate_, context);
+
+  absl::Status status;
+  const int64_t wall_deadline =
+      std::min(deadline_us, MonotonicMicros() + worker_.options->boot_timeout_ms * kMicrosPerMs);
+  const LimitHit hit = RunGuarded(worker_.options->boot_cpu_ms * kMicrosPerMs, wall_deadline,
+                                  [&](v8::Local<v8::Context> ctx) {
+                                    status = LoadRuntime(ctx);
+                                    if (status.ok()) status = LoadModule(ctx);
+                                  });
+  switch (hit) {
+    case LimitHit::kNone:
+      return status;
+    case LimitHit::kCpu:
+      return absl::OutOfRangeError(absl::StrCat("top-level code exceeded the boot CPU budget of ",
+                                                worker_.options->boot_cpu_ms, " ms"));
+    case LimitHit::kTimeout:
+      return absl::DeadlineExceededError("top-level code did not finish in time");
+    case LimitHit::kMemory:
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "top-level code exceeded the memory limit of ", spec_->limits.memory_mb, " MB"));
+  }
+  return status;
+}
+
+absl::Status FunctionIsolate::LoadRuntime(v8::Local<v8::Context> context) {
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, V8String(isolate_, "hearth:runtime.js"));
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> factory;
+  v8::Local<v8::Value> native = NewNativeBindings(context, this);
+  v8::Local<v8::Value> internals_value;
+  if (!v8::Script::Compile(context, V8String(isolate_, kRuntimeJs), &origin).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
+      !factory.As<v8::Function>()
+           ->Call(context, v8::Undefined(isolate_), 1, &native)
+           .ToLocal(&internals_value) ||
+      !internals_value->IsObject()) {
+    return absl::InternalError(absl::StrCat(
+        "the runtime failed to load: ",
+        try_catch.HasCaught() ? DescribeException(isolate_, context, try_catch, "runtime.js")
+                              : "it did not return its internals"));
+  }
+  v8::Local<v8::Object> internals = internals_value.As<v8::Object>();
+  v8::Local<v8::Value> invoke, check_handler;
+  if (!internals->Get(context, V8String(isolate_, "invoke")).ToLocal(&invoke) ||
+      !internals->Get(context, V8String(isolate_, "checkHandler")).ToLocal(&check_handler) ||
+      !invoke->IsFunction() || !check_handler->IsFunction()) {
+    return absl::InternalError("the runtime lacks invoke() or checkHandler()");
+  }
+  invoke_fn_.Reset(isolate_, invoke.As<v8::Function>());
+  check_handler_fn_.Reset(isolate_, check_handler.As<v8::Function>());
+  done_fn_.Reset(isolate_, v8::Function::New(context, &FunctionIsolate::OnDone,
+                                             v8::External::New(isolate_, this), 2,
+                                             v8::ConstructorBehavior::kThrow)
+                               .ToLocalChecked());
+
+  v8::Local<v8::Object> env = v8::Object::New(isolate_);
+  for (const auto& [key, value] : spec_->env) {
+    env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
+  }
+  env_.Reset(isolate_, env);
+  // From here on only the function's code runs: no strings compiled as code.
+  context->AllowCodeGenerationFromStrings(false);
+  return absl::OkStatus();
+}
+
+absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
+  const std::string resource = absl::StrCat(spec_->name, ".js");
+  v8::TryCatch try_catch(isolate_);
+  v8::ScriptOrigin origin(isolate_, V8String(isolate_, resource), 0, 0, false, -1,
+                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
+  v8::ScriptCompiler::Source source(V8String(isolate_, spec_->source), origin);
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate_, &source).ToLocal(&module)) {
+    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
+  }
+  if (!module->InstantiateModule(context, &RefuseImports).FromMaybe(false)) {
+    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
+  }
+  v8::Local<v8::Value> evaluation;
+  if (!module->Evaluate(context).ToLocal(&evaluation)) {
+    if (isolate_->IsExecutionTerminating()) return absl::OkStatus();  // RunGuarded reports it.
+    return absl::InvalidArgumentError(absl::StrCat(
+        "top-level code threw: ", DescribeException(isolate_, context, try_catch, resource)));
+  }
+  // Top-level await: settle what the module awaited before deciding.
+  isolate_->PerformMicrotaskCheckpoint();
+  if (isolate_->IsExecutionTerminating()) return absl::OkStatus();
+  if (module->GetStatus() == v8::Module::kErrored) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("top-level code threw: ", ToStdString(isolate_, module->GetException())));
+  }
+  if (evaluation->IsPromise() && evaluation.As<v8::Promise>()->State() == v8::Promise::kPending) {
+    return absl::InvalidArgumentError("top-level await did not settle while loading");
+  }
+
+  v8::Local<v8::Value> handler;
+  if (!module->GetModuleNamespace()
+           .As<v8::Object>()
+           ->Get(context, V8String(isolate_, "default"))
+           .ToLocal(&handler)) {
+    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
+  }
+  v8::Local<v8::Value> problem;
+  if (!check_handler_fn_.Get(isolate_)
+           ->Call(context, v8::Undefined(isolate_), 1, &handler)
+           .ToLocal(&problem)) {
+    return absl::InternalError("the runtime's checkHandler() threw");
+  }
+  if (!problem->IsNullOrUndefined()) {
+    return absl::InvalidArgumentError(absl::StrCat(resource, ": ", ToStdString(isolate_, problem)));
+  }
+  handler_.Reset(isolate_, handler);
+  return absl::OkStatus();
+}
+
+FunctionIsolate::~FunctionIsolate() {
+  if (deadline_timer_ != nullptr) {
+    uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
+             [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+  }
+  if (current_ != nullptr) {
+    // Only reachable when the worker shuts down with an invocation in flight.
+    std::move(current_->done)(
+        absl::UnavailableError("the agent shut down before the invocation finished"));
+  }
+  if (isolate_ == nullptr) return;
+  handler_.Reset();
+  env_.Reset();
+  done_fn_.Reset();
+  check_handler_fn_.Reset();
+  invoke_fn_.Reset();
+  context_.Reset();
+  isolate_->Dispose();
+  // Without this the default platform keeps a task runner for every dead isolate.
+  v8::platform::NotifyIsolateShutdown(V8PlatformInstance(), isolate_);
+}
+
+FunctionIsolate::LimitHit FunctionIsolate::RunGuarded(
+    int64_t cpu_budget_us, int64_t wall_deadline_us,
+    absl::FunctionRef<void(v8::Local<v8::Context>)> fn) {
+  const int64_t cpu_start = ThisThreadCpuMicros();
+  worker_.watchdog->Arm(worker_.worker_index, isolate_, worker_.cpu_clock,
+                        cpu_start + std::max<int64_t>(cpu_budget_us, 0), wall_deadline_us);
+  {
+    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::HandleScope handle_scope(isolate_);
+    v8::Local<v8::Context> context = context_.Get(isolate_);
+    v8::Context::Scope context_scope(context);
+    fn(context);
+    if (!isolate_->IsExecutionTerminating()) isolate_->PerformMicrotaskCheckpoint();
+  }
+  const WatchdogVerdict verdict = worker_.watchdog->Disarm(worker_.worker_index);
+  cpu_used_us_ += ThisThreadCpuMicros() - cpu_start;
+
+  LimitHit hit = LimitHit::kNone;
+  if (heap_exceeded_ || allocator_->refused()) {
+    hit = LimitHit::kMemory;
+  } else if (verdict == WatchdogVerdict::kCpuLimit) {
+    hit = LimitHit::kCpu;
+  } else if (verdict == WatchdogVerdict::kTimeout) {
+    hit = LimitHit::kTimeout;
+  }
+  if (hit != LimitHit::kNone || isolate_->IsExecutionTerminating()) {
+    isolate_->CancelTerminateExecution();
+    broken_ = true;
+  }
+  return hit;
+}
+
+void FunctionIsolate::Start(std::unique_ptr<Invocation> invocation, bool cold, int64_t boot_us,
+                            FinishedCallback on_finished) {
+  current_ = std::move(invocation);
+  on_finished_ = std::move(on_finished);
+  result_ready_ = false;
+  cold_ = cold;
+  boot_us_ = boot_us;
+  cpu_used_us_ = 0;
+  log_bytes_ = 0;
+  ++invocations_;
+  run_start_us_ = MonotonicMicros();
+  const LimitHit hit =
+      RunGuarded(int64_t{spec_->limits.cpu_ms} * kMicrosPerMs, current_->deadline_us,
+                 [this](v8::Local<v8::Context> context) { CallHandler(context); });
+  AfterJs(hit);
+}
+
+void FunctionIsolate::CallHandler(v8::Local<v8::Context> context) {
+  const v1::HttpRequest& request = current_->request->request();
+  v8::Local<v8::Value> headers_flat;
+  {
+    const int count = request.headers_size();
+    std::vector<v8::Local<v8::Value>> items;
+    items.reserve(size_t(count) * 2);
+    for (const v1::Header& header : request.headers()) {
+      items.push_back(V8String(isolate_, header.name()));
+      items.push_back(V8String(isolate_, header.value()));
+    }
+    headers_flat = v8::Array::New(isolate_, items.data(), items.size());
+  }
+  v8::Local<v8::Value> body = v8::Null(isolate_);
+  if (!request.body().empty()) {
+    const std::string& bytes = request.body();
+    char* data = nullptr;
+    v8::TryCatch refused(isolate_);
+    v8::Local<v8::Uint8Array> array;
+    // Refused: the request body alone passes the memory limit (the allocator noted it).
+    if (!NewUint8Array(isolate_, bytes.size(), &data).ToLocal(&array)) return;
+    std::memcpy(data, bytes.data(), bytes.size());
+    body = array;
+  }
+  const std::string url = AbsoluteUrl(request);
+  v8::Local<v8::Value> args[] = {
+      handler_.Get(isolate_),
+      V8String(isolate_, request.method().empty() ? std::string_view("GET") : request.method()),
+      V8String(isolate_, url),
+      headers_flat,
+      body,
+      env_.Get(isolate_),
+      done_fn_.Get(isolate_),
+  };
+  v8::TryCatch try_catch(isolate_);
+  if (invoke_fn_.Get(isolate_)
+          ->Call(context, v8::Undefined(isolate_), std::size(args), args)
+          .IsEmpty() &&
+      !isolate_->IsExecutionTerminating() && !result_ready_) {
+    // invoke() catches the handler's exceptions itself; this is a stack overflow or
+    // similar inside the runtime. Still the function's doing.
+    result_ready_ = true;
+    current_->response->set_outcome(v1::OUTCOME_USER_ERROR);
+    current_->response->set_error(
+        DescribeException(isolate_, context, try_catch, absl::StrCat(spec_->name, ".js")));
+  }
+}
+
+void FunctionIsolate::AfterJs(LimitHit hit) {
+  switch (hit) {
+    case LimitHit::kCpu:
+      return Finish(v1::OUTCOME_CPU_LIMIT,
+                    absl::StrCat("exceeded the CPU limit of ", spec_->limits.cpu_ms, " ms"));
+    case LimitHit::kTimeout:
+      return Finish(v1::OUTCOME_TIMEOUT, "exceeded the time limit of the invocation");
+    case LimitHit::kMemory:
+      return Finish(v1::OUTCOME_MEMORY_LIMIT,
+                    absl::StrCat("exceeded the memory limit of ", spec_->limits.memory_mb, " MB"));
+    case LimitHit::kNone:
+      break;
+  }
+  if (result_ready_) return Finish(current_->response->outcome(), current_->response->error());
+  // The handler is waiting for something (a promise, later a timer or fetch): the loop
+  // keeps running; the deadline timer bounds the wait.
+  StartDeadlineTimer();
+}
+
+void FunctionIsolate::StartDeadlineTimer() {
+  if (deadline_timer_ == nullptr) {
+    deadline_timer_ = new uv_timer_t;
+    uv_timer_init(worker_.loop, deadline_timer_);
+    deadline_timer_->data = this;
+  }
+  const int64_t wait_us = std::max<int64_t>(current_->deadline_us - MonotonicMicros(), 0);
+  uv_timer_start(
+      deadline_timer_,
+      [](uv_timer_t* timer) {
+        auto* self = static_cast<FunctionIsolate*>(timer->data);
+        // Its promise never settled: the isolate may hold half-done work; replace it.
+        self->broken_ = true;
+        self->Finish(v1::OUTCOME_TIMEOUT, "the handler's response did not arrive in time");
+      },
+      static_cast<uint64_t>((wait_us + kMicrosPerMs - 1) / kMicrosPerMs), 0);
+}
+
+void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
+  if (deadline_timer_ != nullptr) uv_timer_stop(deadline_timer_);
+  const int64_t now = MonotonicMicros();
+  std::unique_ptr<Invocation> invocation = std::move(current_);
+  v1::InvokeResponse& response = *invocation->response;
+  response.set_outcome(outcome);
+  if (outcome != v1::OUTCOME_OK) {
+    response.clear_response();
+    if (response.error().data() != error.data()) response.set_error(std::string(error));
+  }
+
+  v8::HeapStatistics heap;
+  isolate_->GetHeapStatistics(&heap);
+  v1::ExecutionReport& report = *response.mutable_report();
+  report.set_cold(cold_);
+  report.set_queue_us(static_cast<uint64_t>(
+      std::max<int64_t>(run_start_us_ - boot_us_ - invocation->accepted_us, 0)));
+  report.set_boot_us(static_cast<uint64_t>(boot_us_));
+  report.set_run_us(static_cast<uint64_t>(now - run_start_us_));
+  report.set_cpu_us(static_cast<uint64_t>(cpu_used_us_));
+  report.set_heap_bytes(heap.used_heap_size() + allocator_->allocated_bytes());
+  report.set_worker(static_cast<uint32_t>(worker_.worker_index));
+
+  spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  last_used_us_ = now;
+  {
+    // Run the platform's foreground tasks for this isolate (GC finalisation and the
+    // like) while it is idle, so they never wait behind an invocation.
+    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::HandleScope handle_scope(isolate_);
+    while (v8::platform::PumpMessageLoop(V8PlatformInstance(), isolate_)) {
+    }
+  }
+  const uint32_t quota = spec_->pool.max_invocations_per_isolate;
+  const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
+  std::move(invocation->done)(absl::OkStatus());
+  // Last, and from a local: the callback may destroy this isolate.
+  FinishedCallback on_finished = std::move(on_finished_);
+  std::move(on_finished)(this, reusable);
+}
+
+void FunctionIsolate::OnDone(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  static_cast<FunctionIsolate*>(info.Data().As<v8::External>()->Value())->TakeResult(info);
+}
+
+void FunctionIsolate::TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  if (current_ == nullptr || result_ready_) return;  // Late or repeated: ignore.
+  result_ready_ = true;
+  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+  v1::InvokeResponse& response = *current_->response;
+  const int kind = info.Length() > 0 ? info[0]->Int32Value(context).FromMaybe(-1) : -1;
+  if (kind == 1 || kind == 2) {
+    response.set_outcome(kind == 1 ? v1::OUTCOME_USER_ERROR : v1::OUTCOME_BAD_RESPONSE);
+    response.set_error(info.Length() > 1 ? ToStdString(isolate_, info[1]) : "");
+    return;
+  }
+  auto bad = [&](std::string message) {
+    response.clear_response();
+    response.set_outcome(v1::OUTCOME_BAD_RESPONSE);
+    response.set_error(std::move(message));
+  };
+  if (kind != 0 || info.Length() < 4 || !info[2]->IsArray() || !info[3]->IsUint8Array()) {
+    return bad("the runtime produced a malformed result");
+  }
+  const IsolatePoolOptions& caps = *worker_.options;
+  v8::Local<v8::Array> headers = info[2].As<v8::Array>();
+  v8::Local<v8::Uint8Array> body = info[3].As<v8::Uint8Array>();
+  if (headers->Length() / 2 > caps.max_response_headers) {
+    return bad(absl::StrCat("the response has ", headers->Length() / 2, " headers; the limit is ",
+                            caps.max_response_headers));
+  }
+  if (body->ByteLength() > caps.max_response_body_bytes) {
+    return bad(absl::StrCat("the response body has ", body->ByteLength(), " bytes; the limit is ",
+                            caps.max_response_body_bytes));
+  }
+  v1::HttpResponse& http = *response.mutable_response();
+  http.set_status(info[1]->Uint32Value(context).FromMaybe(500));
+  for (uint32_t i = 0; i + 1 < headers->Length(); i += 2) {
+    v8::Local<v8::Value> name, value;
+    if (!headers->Get(context, i).ToLocal(&name) || !headers->Get(context, i + 1).ToLocal(&value)) {
+      return bad("could not read the response headers");
+    }
+    v1::Header* header = http.add_headers();
+    header->set_name(ToStdString(isolate_, name));
+    header->set_value(ToStdString(isolate_, value));
+  }
+  std::string* out = http.mutable_body();
+  out->resize(body->ByteLength());
+  body->CopyContents(out->data(), out->size());
+  response.set_outcome(v1::OUTCOME_OK);
+}
+
+void FunctionIsolate::OnConsole(std::string_view level_view, std::string_view message_view) {
+  const absl::string_view level(level_view.data(), level_view.size());
+  const absl::string_view message(message_view.data(), message_view.size());
+  if (current_ == nullptr) return;  // Top-level code at boot: no invocation to report to.
+  const IsolatePoolOptions& caps = *worker_.options;
+  v1::ExecutionReport& report = *current_->response->mutable_report();
+  if (report.logs_size() > static_cast<int>(caps.max_log_entries) ||
+      log_bytes_ > caps.max_log_bytes) {
+    return;
+  }
+  std::string entry = absl::StrCat(level, ": ", message);
+  log_bytes_ += entry.size();
+  if (report.logs_size() == static_cast<int>(caps.max_log_entries) ||
+      log_bytes_ > caps.max_log_bytes) {
+    // Say once that output was cut, then drop the rest.
+    report.add_logs(absl::StrCat("warn: console output truncated at ", caps.max_log_entries,
+                                 " entries or ", caps.max_log_bytes, " bytes"));
+    log_bytes_ = caps.max_log_bytes + 1;
+    return;
+  }
+  report.add_logs(std::move(entry));
+}
+
+size_t FunctionIsolate::OnNearHeapLimit(void* data, size_t current_limit,
+                                        size_t /*initial_limit*/) {
+  auto* self = static_cast<FunctionIsolate*>(data);
+  self->heap_exceeded_ = true;
+  self->isolate_->TerminateExecution();
+  // Room to unwind the terminated script without V8 aborting the process; the isolate is
+  // discarded afterwards.
+  return current_limit + std::max<size_t>(current_limit / 2, 16u << 20);
+}
+
+}  // namespace hearth

@@ -1,0 +1,114 @@
+// FunctionIsolate: one V8 isolate holding one version of one function: the runtime, the
+// evaluated module and its handler. It runs one invocation at a time, under the
+// function's CPU, memory and wall-clock limits, and says when it is free again and
+// whether it may be reused (after any limit violation it may not).
+//
+// Thread: owned by its worker's loop thread, the only thread that ever enters the isolate.
+#ifndef HEARTH_ISOLATE_POOL_FUNCTION_ISOLATE_H_
+#define HEARTH_ISOLATE_POOL_FUNCTION_ISOLATE_H_
+
+#include <v8-context.h>
+#include <v8-function.h>
+#include <v8-isolate.h>
+#include <v8-persistent-handle.h>
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "isolate_pool/array_buffer_allocator.h"
+#include "isolate_pool/invocation.h"
+#include "isolate_pool/native_bindings.h"
+#include "isolate_pool/worker_context.h"
+
+namespace hearth {
+
+class FunctionIsolate final : public ConsoleSink {
+ public:
+  // Called when an invocation is complete (its `done` has been called). `reusable` is
+  // false after a limit violation or when the isolate reached its invocation quota; the
+  // callback may destroy the isolate.
+  using FinishedCallback = absl::AnyInvocable<void(FunctionIsolate* isolate, bool reusable)>;
+
+  // Boots an isolate and evaluates the function's module in it, under the boot budgets
+  // and `deadline_us` (monotonic). Failures say whose fault it was, by status code:
+  //   kInvalidArgument   the source does not compile, its top level threw, or its default
+  //                      export is not a handler (the message names line and column);
+  //   kOutOfRange        top-level code exceeded the CPU budget;
+  //   kDeadlineExceeded  top-level code exceeded the wall-clock budget or `deadline_us`;
+  //   kResourceExhausted top-level code exceeded the memory limit.
+  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> Create(
+      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us);
+
+  ~FunctionIsolate() override;
+  FunctionIsolate(const FunctionIsolate&) = delete;
+  FunctionIsolate& operator=(const FunctionIsolate&) = delete;
+
+  // Runs `invocation`. `on_finished` is called once it is complete, possibly before Start
+  // returns. Must not be called while another invocation runs.
+  void Start(std::unique_ptr<Invocation> invocation, bool cold, int64_t boot_us,
+             FinishedCallback on_finished);
+
+  const std::shared_ptr<const FunctionSpec>& spec() const { return spec_; }
+  uint64_t invocations() const { return invocations_; }
+  int64_t last_used_us() const { return last_used_us_; }
+
+  // ConsoleSink: console output goes into the current invocation's report.
+  void OnConsole(std::string_view level, std::string_view message) override;
+
+ private:
+  enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
+
+  FunctionIsolate(std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
+  absl::Status Boot(int64_t deadline_us);
+  absl::Status LoadRuntime(v8::Local<v8::Context> context);
+  absl::Status LoadModule(v8::Local<v8::Context> context);
+
+  // Enters the isolate and runs `fn` (and the microtasks it queued) with the watchdog
+  // armed for `cpu_budget_us` of CPU and until `wall_deadline_us`.
+  LimitHit RunGuarded(int64_t cpu_budget_us, int64_t wall_deadline_us,
+                      absl::FunctionRef<void(v8::Local<v8::Context>)> fn);
+  void CallHandler(v8::Local<v8::Context> context);
+  void AfterJs(LimitHit hit);
+  void Finish(v1::Outcome outcome, absl::string_view error);
+  void StartDeadlineTimer();
+
+  static void OnDone(const v8::FunctionCallbackInfo<v8::Value>& info);
+  void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
+  static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+
+  const std::shared_ptr<const FunctionSpec> spec_;
+  const WorkerContext worker_;
+  std::unique_ptr<LimitedArrayBufferAllocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Function> invoke_fn_;  // internals.invoke of runtime.js
+  v8::Global<v8::Function> check_handler_fn_;
+  v8::Global<v8::Function> done_fn_;  // OnDone, handed to every invoke
+  v8::Global<v8::Value> handler_;     // The module's default export.
+  v8::Global<v8::Object> env_;
+
+  // The invocation in progress, if any.
+  std::unique_ptr<Invocation> current_;
+  FinishedCallback on_finished_;
+  bool result_ready_ = false;   // `done` was called for current_.
+  bool heap_exceeded_ = false;  // Set by OnNearHeapLimit.
+  bool broken_ = false;         // A limit was hit: never reuse.
+  bool cold_ = false;
+  int64_t boot_us_ = 0;
+  int64_t run_start_us_ = 0;
+  int64_t cpu_used_us_ = 0;
+  size_t log_bytes_ = 0;
+  uv_timer_t* deadline_timer_ = nullptr;  // Freed in its close callback.
+
+  uint64_t invocations_ = 0;
+  int64_t last_used_us_ = 0;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_FUNCTION_ISOLATE_H_

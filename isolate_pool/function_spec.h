@@ -1,0 +1,52 @@
+// FunctionSpec: one deployed version of a function, as the isolate pool needs it.
+// Immutable once built and shared (std::shared_ptr<const FunctionSpec>) by the registry
+// and every invocation in flight, so a redeploy never changes a version under a running
+// invocation.
+#ifndef HEARTH_ISOLATE_POOL_FUNCTION_SPEC_H_
+#define HEARTH_ISOLATE_POOL_FUNCTION_SPEC_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "isolate_pool/observer.h"
+
+namespace hearth {
+
+struct FunctionLimits {
+  uint32_t cpu_ms = 0;
+  uint32_t memory_mb = 0;
+  uint32_t timeout_ms = 0;
+};
+
+struct FunctionPoolSettings {
+  uint32_t min_warm = 0;
+  uint32_t max_isolates = 0;
+  uint32_t idle_ttl_ms = 0;
+  uint32_t max_invocations_per_isolate = 0;
+};
+
+// Counters of a function across its versions.
+struct FunctionStats {
+  std::atomic<uint64_t> invocations{0};  // Accepted since the agent started.
+};
+
+struct FunctionSpec {
+  std::string name;
+  std::string version;  // Content hash of everything below.
+  std::string source;
+  FunctionLimits limits;                                 // Defaults already applied.
+  FunctionPoolSettings pool;                             // Defaults already applied.
+  std::vector<std::pair<std::string, std::string>> env;  // Sorted by key.
+  int64_t deployed_at_ms = 0;                            // Unix time.
+  // Shared by all versions of one function: the function's metrics outlive a version.
+  std::shared_ptr<FunctionObserver> observer = std::make_shared<FunctionObserver>();
+  std::shared_ptr<FunctionStats> stats = std::make_shared<FunctionStats>();
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_FUNCTION_SPEC_H_

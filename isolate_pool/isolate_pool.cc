@@ -1,0 +1,81 @@
+#include "isolate_pool/isolate_pool.h"
+
+#include <v8-initialization.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "isolate_pool/execution_watchdog.h"
+#include "isolate_pool/worker.h"
+
+namespace hearth {
+
+IsolatePool::IsolatePool(const IsolatePoolOptions& options)
+    : options_(options), watchdog_(std::make_unique<ExecutionWatchdog>(options.workers)) {
+  workers_.reserve(options_.workers);
+  for (int i = 0; i < options_.workers; ++i) {
+    workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), &options_));
+  }
+}
+
+IsolatePool::~IsolatePool() {
+  // Workers first: their isolates may still be armed in the watchdog.
+  workers_.clear();
+  watchdog_.reset();
+}
+
+void IsolatePool::Prepare(int worker, std::shared_ptr<const FunctionSpec> spec,
+                          absl::AnyInvocable<void(absl::Status) &&> done) {
+  workers_[worker]->Prepare(std::move(spec), std::move(done));
+}
+
+void IsolatePool::Invoke(int worker, std::unique_ptr<Invocation> invocation) {
+  workers_[worker]->Invoke(std::move(invocation));
+}
+
+void IsolatePool::Remove(const std::string& name) {
+  for (auto& worker : workers_) worker->Remove(name);
+}
+
+int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }
+
+absl::StatusOr<FunctionLimits> IsolatePool::ResolveLimits(const FunctionLimits& requested) const {
+  FunctionLimits resolved;
+  const FunctionLimits& defaults = options_.default_limits;
+  const FunctionLimits& caps = options_.max_limits;
+  auto resolve = [](uint32_t value, uint32_t fallback, uint32_t cap, const char* name,
+                    uint32_t* out) -> absl::Status {
+    if (value > cap) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("limits.", name, " = ", value, " exceeds the agent's cap of ", cap));
+    }
+    *out = value == 0 ? fallback : value;
+    return absl::OkStatus();
+  };
+  for (absl::Status status : {
+           resolve(requested.cpu_ms, defaults.cpu_ms, caps.cpu_ms, "cpu_ms", &resolved.cpu_ms),
+           resolve(requested.memory_mb, defaults.memory_mb, caps.memory_mb, "memory_mb",
+                   &resolved.memory_mb),
+           resolve(requested.timeout_ms, defaults.timeout_ms, caps.timeout_ms, "timeout_ms",
+                   &resolved.timeout_ms),
+       }) {
+    if (!status.ok()) return status;
+  }
+  return resolved;
+}
+
+FunctionPoolSettings IsolatePool::ResolvePool(const FunctionPoolSettings& requested) const {
+  const FunctionPoolSettings& defaults = options_.default_pool;
+  auto pick = [](uint32_t value, uint32_t fallback) { return value == 0 ? fallback : value; };
+  return FunctionPoolSettings{
+      .min_warm = pick(requested.min_warm, defaults.min_warm),
+      .max_isolates = pick(requested.max_isolates, defaults.max_isolates),
+      .idle_ttl_ms = pick(requested.idle_ttl_ms, defaults.idle_ttl_ms),
+      .max_invocations_per_isolate =
+          pick(requested.max_invocations_per_isolate, defaults.max_invocations_per_isolate),
+  };
+}
+
+std::string IsolatePool::V8Version() { return v8::V8::GetVersion(); }
+
+}  // namespace hearth

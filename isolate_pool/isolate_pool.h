@@ -1,0 +1,70 @@
+// isolate_pool/: the V8 side of Hearth. IsolatePool owns the workers (one thread and one
+// libuv loop each, one per core), the isolates pinned to them, and the watchdog that
+// enforces CPU and wall-clock limits. Modules above it hand it FunctionSpecs and
+// Invocations; nothing above this module includes v8.h.
+//
+// Thread: every method may be called from any thread. Callbacks run on worker threads.
+#ifndef HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
+#define HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "isolate_pool/function_spec.h"
+#include "isolate_pool/invocation.h"
+#include "isolate_pool/isolate_pool_options.h"
+
+namespace hearth {
+
+class ExecutionWatchdog;
+class Worker;
+
+class IsolatePool {
+ public:
+  explicit IsolatePool(const IsolatePoolOptions& options);
+  // Answers every invocation still in flight ("agent shut down") and disposes every
+  // isolate. Callers stop submitting work first.
+  ~IsolatePool();
+
+  IsolatePool(const IsolatePool&) = delete;
+  IsolatePool& operator=(const IsolatePool&) = delete;
+
+  const IsolatePoolOptions& options() const { return options_; }
+  int workers() const { return static_cast<int>(workers_.size()); }
+
+  // Loads `spec` into a fresh isolate on `worker` and keeps it warm. `done` runs on that
+  // worker's thread with OK, or the reason the function cannot be loaded: kInvalidArgument
+  // (compile error with line and column, top level threw, no handler), kOutOfRange /
+  // kDeadlineExceeded / kResourceExhausted (top level over its CPU / time / memory budget).
+  void Prepare(int worker, std::shared_ptr<const FunctionSpec> spec,
+               absl::AnyInvocable<void(absl::Status) &&> done);
+
+  // Runs `invocation` on `worker`. Its `done` is called exactly once, on that worker.
+  void Invoke(int worker, std::unique_ptr<Invocation> invocation);
+
+  // Drops the warm isolates of a removed function on every worker.
+  void Remove(const std::string& name);
+
+  // Invocations handed to `worker` and not finished yet (for placement and admission).
+  int Inflight(int worker) const;
+
+  // Fills zero limits with the agent's defaults and refuses limits above its caps.
+  absl::StatusOr<FunctionLimits> ResolveLimits(const FunctionLimits& requested) const;
+  FunctionPoolSettings ResolvePool(const FunctionPoolSettings& requested) const;
+
+  // "10.2.154.26-node.36"
+  static std::string V8Version();
+
+ private:
+  const IsolatePoolOptions options_;
+  std::unique_ptr<ExecutionWatchdog> watchdog_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_

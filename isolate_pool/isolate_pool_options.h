@@ -1,0 +1,38 @@
+// Agent-wide settings of the isolate pool: defaults applied to functions that leave a
+// limit at zero, caps no function may pass, and caps on what a function may produce.
+#ifndef HEARTH_ISOLATE_POOL_ISOLATE_POOL_OPTIONS_H_
+#define HEARTH_ISOLATE_POOL_ISOLATE_POOL_OPTIONS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "isolate_pool/function_spec.h"
+
+namespace hearth {
+
+struct IsolatePoolOptions {
+  int workers = 1;
+
+  FunctionLimits default_limits{.cpu_ms = 50, .memory_mb = 128, .timeout_ms = 30'000};
+  FunctionLimits max_limits{.cpu_ms = 30'000, .memory_mb = 2048, .timeout_ms = 300'000};
+  FunctionPoolSettings default_pool{
+      .min_warm = 1, .max_isolates = 64, .idle_ttl_ms = 300'000, .max_invocations_per_isolate = 0};
+
+  // Preparing an isolate (runtime, module, top-level code) runs under these budgets, at
+  // deploy and at a cold start: a heavy top level is allowed, an endless one is not.
+  uint32_t boot_cpu_ms = 10'000;
+  uint32_t boot_timeout_ms = 15'000;
+
+  // Caps on what one invocation may produce (PRODUCT.md section 6).
+  size_t max_response_body_bytes = 16u << 20;
+  size_t max_response_headers = 256;
+  size_t max_log_entries = 256;
+  size_t max_log_bytes = 64u << 10;
+
+  // Idle isolates kept per function on one worker.
+  size_t max_idle_per_function_per_worker = 8;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_ISOLATE_POOL_OPTIONS_H_

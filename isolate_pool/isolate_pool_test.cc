@@ -1,0 +1,296 @@
+// IsolatePool with real V8 isolates on real worker threads: loading functions, running
+// them, and every way a function can fail.
+#include "isolate_pool/isolate_pool.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/clock.h"
+
+namespace hearth {
+namespace {
+
+using ::testing::HasSubstr;
+
+class IsolatePoolTest : public ::testing::Test {
+ protected:
+  static IsolatePoolOptions Options() {
+    IsolatePoolOptions options;
+    options.workers = 2;
+    options.default_limits = {.cpu_ms = 200, .memory_mb = 32, .timeout_ms = 2000};
+    return options;
+  }
+
+  IsolatePoolTest() : pool_(Options()) {}
+
+  std::shared_ptr<FunctionSpec> Spec(const std::string& name, const std::string& source) {
+    auto spec = std::make_shared<FunctionSpec>();
+    spec->name = name;
+    spec->version = absl::StrCat(name, "-", ++versions_);
+    spec->source = source;
+    spec->limits = *pool_.ResolveLimits({});
+    spec->pool = pool_.ResolvePool({});
+    return spec;
+  }
+
+  absl::Status Prepare(std::shared_ptr<const FunctionSpec> spec, int worker = 0) {
+    absl::Notification done;
+    absl::Status result;
+    pool_.Prepare(worker, std::move(spec), [&](absl::Status status) {
+      result = std::move(status);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
+  }
+
+  v1::InvokeResponse Invoke(std::shared_ptr<const FunctionSpec> spec, int worker = 0,
+                            v1::InvokeRequest request = {}) {
+    v1::InvokeResponse response;
+    absl::Notification done;
+    absl::Status status;
+    auto invocation = std::make_unique<Invocation>();
+    invocation->function = spec;
+    invocation->request = &request;
+    invocation->response = &response;
+    invocation->accepted_us = MonotonicMicros();
+    invocation->deadline_us = invocation->accepted_us + spec->limits.timeout_ms * 1000;
+    invocation->done = [&](absl::Status s) {
+      status = std::move(s);
+      done.Notify();
+    };
+    pool_.Invoke(worker, std::move(invocation));
+    done.WaitForNotification();
+    EXPECT_TRUE(status.ok()) << status;
+    return response;
+  }
+
+  IsolatePool pool_;
+  int versions_ = 0;
+};
+
+TEST_F(IsolatePoolTest, RunsFetchHandlerAndReturnsStatusHeadersAndBody) {
+  auto spec = Spec("hello", R"(
+    export default {
+      fetch(request, env) {
+        return new Response('hi ' + request.method + ' ' + request.url, {
+          status: 201, headers: { 'x-answer': '42' } });
+      }
+    };)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeRequest request;
+  request.mutable_request()->set_method("POST");
+  request.mutable_request()->set_url("/path?q=1");
+  v1::InvokeResponse response = Invoke(spec, 0, request);
+  ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  EXPECT_EQ(response.response().status(), 201u);
+  EXPECT_EQ(response.response().body(), "hi POST http://localhost/path?q=1");
+  bool found = false;
+  for (const auto& header : response.response().headers()) {
+    if (header.name() == "x-answer" && header.value() == "42") found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(IsolatePoolTest, PlainFunctionReturningObjectBecomesJson) {
+  auto spec = Spec("json", "export default (req, env) => ({ a: 1, who: env.WHO });");
+  spec->env = {{"WHO", "ada"}};
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  EXPECT_EQ(response.response().body(), R"({"a":1,"who":"ada"})");
+}
+
+TEST_F(IsolatePoolTest, RequestBodyAndHeadersReachTheHandler) {
+  auto spec = Spec("echo", R"(
+    export default { async fetch(r) { return r.headers.get('x-in') + ':' + await r.text(); } };)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeRequest request;
+  request.mutable_request()->set_method("PUT");
+  request.mutable_request()->set_body("payload");
+  auto* header = request.mutable_request()->add_headers();
+  header->set_name("X-In");
+  header->set_value("v");
+  v1::InvokeResponse response = Invoke(spec, 0, request);
+  ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  EXPECT_EQ(response.response().body(), "v:payload");
+}
+
+TEST_F(IsolatePoolTest, SyntaxErrorIsRefusedWithLineAndColumn) {
+  absl::Status status = Prepare(Spec("broken", "export default {\n  fetch() { return 1 }}\n}"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("broken.js:3:1"));
+  EXPECT_THAT(status.message(), HasSubstr("SyntaxError"));
+}
+
+TEST_F(IsolatePoolTest, MissingHandlerAndThrowingTopLevelAreRefused) {
+  absl::Status no_handler = Prepare(Spec("nohandler", "export const x = 1;"));
+  EXPECT_EQ(no_handler.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(no_handler.message(), HasSubstr("default export"));
+
+  absl::Status throws = Prepare(Spec("throws", "throw new Error('boom at load');"));
+  EXPECT_EQ(throws.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(throws.message(), HasSubstr("boom at load"));
+
+  absl::Status imports = Prepare(Spec("imports", "import x from 'fs'; export default () => x;"));
+  EXPECT_EQ(imports.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(imports.message(), HasSubstr("cannot import 'fs'"));
+}
+
+TEST_F(IsolatePoolTest, ThrowingHandlerIsUserErrorWithMessageAndStack) {
+  auto spec = Spec("thrower", R"(
+    function inner() { throw new TypeError('bad thing'); }
+    export default { fetch() { inner(); } };)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_USER_ERROR);
+  EXPECT_THAT(response.error(), HasSubstr("TypeError: bad thing"));
+  EXPECT_THAT(response.error(), HasSubstr("at inner"));
+  EXPECT_FALSE(response.has_response());
+  // The isolate keeps serving.
+  EXPECT_EQ(Invoke(spec).outcome(), v1::OUTCOME_USER_ERROR);
+}
+
+TEST_F(IsolatePoolTest, RejectedPromiseIsUserError) {
+  auto spec = Spec("rejects", "export default async () => { throw new RangeError('nope'); };");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_USER_ERROR);
+  EXPECT_THAT(response.error(), HasSubstr("RangeError: nope"));
+}
+
+TEST_F(IsolatePoolTest, NonResponseResultIsBadResponse) {
+  for (const char* result : {"undefined", "42", "null", "() => 1", "new (class Foo {})()"}) {
+    auto spec = Spec("bad", absl::StrCat("export default () => ", result, ";"));
+    ASSERT_TRUE(Prepare(spec).ok());
+    v1::InvokeResponse response = Invoke(spec);
+    EXPECT_EQ(response.outcome(), v1::OUTCOME_BAD_RESPONSE) << result;
+    EXPECT_FALSE(response.error().empty()) << result;
+  }
+}
+
+TEST_F(IsolatePoolTest, BusyLoopIsStoppedAtTheCpuLimitAndTheIsolateReplaced) {
+  auto spec = Spec("spin", R"(
+    let calls = 0;
+    export default (request) => {
+      ++calls;
+      if (request.url.endsWith('/spin')) { for (;;) {} }
+      return 'calls=' + calls;
+    };)");
+  spec->limits.cpu_ms = 30;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeRequest spin;
+  spin.mutable_request()->set_url("/spin");
+  v1::InvokeResponse spun = Invoke(spec, 0, spin);
+  EXPECT_EQ(spun.outcome(), v1::OUTCOME_CPU_LIMIT);
+  EXPECT_THAT(spun.error(), HasSubstr("CPU limit of 30 ms"));
+  EXPECT_GE(spun.report().cpu_us(), 30'000u);
+  // The next invocation runs in a fresh isolate: the module state starts over.
+  v1::InvokeResponse next = Invoke(spec);
+  ASSERT_EQ(next.outcome(), v1::OUTCOME_OK) << next.error();
+  EXPECT_EQ(next.response().body(), "calls=1");
+  EXPECT_TRUE(next.report().cold());
+}
+
+TEST_F(IsolatePoolTest, PromiseThatNeverSettlesTimesOut) {
+  auto spec = Spec("hang", "export default () => new Promise(() => {});");
+  spec->limits.timeout_ms = 100;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_TIMEOUT);
+}
+
+TEST_F(IsolatePoolTest, HeapHogIsStoppedAtTheMemoryLimit) {
+  auto spec = Spec("hog", R"(
+    export default () => { const keep = []; for (;;) keep.push({ a: [1, 2, 3], s: 'x' + keep.length }); };)");
+  spec->limits.cpu_ms = 10'000;
+  spec->limits.memory_mb = 16;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_MEMORY_LIMIT) << response.error();
+}
+
+TEST_F(IsolatePoolTest, ArrayBufferMemoryCountsAgainstTheMemoryLimit) {
+  auto spec = Spec("buffers", R"(
+    export default () => { const keep = []; for (let i = 0; i < 100; i++) keep.push(new Uint8Array(1 << 20)); return 'kept'; };)");
+  spec->limits.memory_mb = 16;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_MEMORY_LIMIT) << response.error();
+}
+
+TEST_F(IsolatePoolTest, ConsoleOutputIsCapturedInTheReport) {
+  auto spec = Spec("logger", R"(
+    export default () => { console.log('hello', 42, { a: 1 }); console.error('bad'); return 'ok'; };)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  ASSERT_EQ(response.report().logs_size(), 2);
+  EXPECT_EQ(response.report().logs(0), "log: hello 42 { a: 1 }");
+  EXPECT_EQ(response.report().logs(1), "error: bad");
+}
+
+TEST_F(IsolatePoolTest, ReportSaysColdThenWarm) {
+  auto spec = Spec("temp", "export default () => 'x';");
+  // Not prepared: the first invocation boots an isolate.
+  v1::InvokeResponse first = Invoke(spec, 1);
+  ASSERT_EQ(first.outcome(), v1::OUTCOME_OK) << first.error();
+  EXPECT_TRUE(first.report().cold());
+  EXPECT_GT(first.report().boot_us(), 0u);
+  EXPECT_EQ(first.report().worker(), 1u);
+  v1::InvokeResponse second = Invoke(spec, 1);
+  EXPECT_FALSE(second.report().cold());
+  EXPECT_EQ(second.report().boot_us(), 0u);
+  EXPECT_GT(second.report().heap_bytes(), 0u);
+  v1::InvokeRequest cold;
+  cold.set_force_cold(true);
+  EXPECT_TRUE(Invoke(spec, 1, cold).report().cold());
+}
+
+TEST_F(IsolatePoolTest, GlobalStatePersistsInAnIsolateButNeverCrossesFunctions) {
+  auto counter = Spec("counter", R"(
+    globalThis.count = (globalThis.count ?? 0);
+    Array.prototype.polluted = 'yes';
+    export default () => String(++globalThis.count);)");
+  auto reader = Spec("reader", R"(
+    export default () => String(globalThis.count) + ',' + String([].polluted);)");
+  ASSERT_TRUE(Prepare(counter).ok());
+  ASSERT_TRUE(Prepare(reader).ok());
+  EXPECT_EQ(Invoke(counter).response().body(), "1");
+  EXPECT_EQ(Invoke(counter).response().body(), "2");
+  EXPECT_EQ(Invoke(reader).response().body(), "undefined,undefined");
+}
+
+TEST_F(IsolatePoolTest, StringsAreNotCompiledAsCode) {
+  auto spec = Spec("evil", "export default () => eval('1 + 1');");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_USER_ERROR);
+  EXPECT_THAT(response.error(), HasSubstr("EvalError"));
+}
+
+TEST_F(IsolatePoolTest, OversizedResponseIsBadResponse) {
+  auto spec = Spec("big", "export default () => new Uint8Array(17 * 1024 * 1024);");
+  spec->limits.memory_mb = 64;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_BAD_RESPONSE);
+  EXPECT_THAT(response.error(), HasSubstr("the limit is"));
+}
+
+TEST_F(IsolatePoolTest, ResolveLimitsAppliesDefaultsAndRefusesAboveCaps) {
+  auto limits = pool_.ResolveLimits({.cpu_ms = 0, .memory_mb = 64, .timeout_ms = 0});
+  ASSERT_TRUE(limits.ok());
+  EXPECT_EQ(limits->cpu_ms, 200u);
+  EXPECT_EQ(limits->memory_mb, 64u);
+  auto too_much = pool_.ResolveLimits({.cpu_ms = 1'000'000});
+  EXPECT_EQ(too_much.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(too_much.status().message(), HasSubstr("cpu_ms"));
+}
+
+}  // namespace
+}  // namespace hearth

@@ -1,0 +1,149 @@
+#include "isolate_pool/native_bindings.h"
+
+#include <v8-array-buffer.h>
+#include <v8-exception.h>
+#include <v8-external.h>
+#include <v8-function.h>
+#include <v8-isolate.h>
+#include <v8-primitive.h>
+#include <v8-template.h>
+#include <v8-typed-array.h>
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+namespace hearth {
+namespace {
+
+void ThrowTypeError(v8::Isolate* isolate, const char* message) {
+  isolate->ThrowException(
+      v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
+}
+
+// utf8Encode(string) -> Uint8Array. Lone surrogates become U+FFFD (WHATWG encode).
+void Utf8Encode(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 1 || !info[0]->IsString())
+    return ThrowTypeError(isolate, "expected a string");
+  v8::Local<v8::String> text = info[0].As<v8::String>();
+  const int length = text->Utf8Length(isolate);
+  char* data = nullptr;
+  v8::Local<v8::Uint8Array> bytes;
+  if (!NewUint8Array(isolate, length, &data).ToLocal(&bytes)) return;
+  text->WriteUtf8(isolate, data, length, nullptr,
+                  v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  info.GetReturnValue().Set(bytes);
+}
+
+// utf8Decode(Uint8Array, fatal) -> string. Malformed input becomes U+FFFD, or a TypeError
+// when `fatal`. The BOM is the caller's business.
+void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 1 || !info[0]->IsUint8Array()) {
+    return ThrowTypeError(isolate, "expected a Uint8Array");
+  }
+  v8::Local<v8::Uint8Array> view = info[0].As<v8::Uint8Array>();
+  const size_t length = view->ByteLength();
+  const char* data =
+      length == 0 ? "" : static_cast<const char*>(view->Buffer()->Data()) + view->ByteOffset();
+  const bool fatal = info.Length() > 1 && info[1]->BooleanValue(isolate);
+  if (fatal && !IsValidUtf8(std::string_view(data, length))) {
+    return ThrowTypeError(isolate, "The encoded data was not valid for encoding utf-8");
+  }
+  if (length > static_cast<size_t>(v8::String::kMaxLength)) {
+    isolate->ThrowException(v8::Exception::RangeError(
+        v8::String::NewFromUtf8Literal(isolate, "string too long to decode")));
+    return;
+  }
+  v8::Local<v8::String> result;
+  if (v8::String::NewFromUtf8(isolate, data, v8::NewStringType::kNormal, static_cast<int>(length))
+          .ToLocal(&result)) {
+    info.GetReturnValue().Set(result);
+  }
+}
+
+// log(level, message): console output, handed to the isolate's ConsoleSink.
+void Log(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 2 || !info[0]->IsString() || !info[1]->IsString()) return;
+  auto* sink = static_cast<ConsoleSink*>(info.Data().As<v8::External>()->Value());
+  v8::String::Utf8Value level(isolate, info[0]);
+  v8::String::Utf8Value message(isolate, info[1]);
+  sink->OnConsole(std::string_view(*level, level.length()),
+                  std::string_view(*message, message.length()));
+}
+
+void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
+               v8::FunctionCallback callback, v8::Local<v8::Value> data = {}) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Function> fn =
+      v8::Function::New(context, callback, data, 0, v8::ConstructorBehavior::kThrow)
+          .ToLocalChecked();
+  v8::Local<v8::String> key = v8::String::NewFromUtf8(isolate, name).ToLocalChecked();
+  fn->SetName(key);
+  target->Set(context, key, fn).Check();
+}
+
+}  // namespace
+
+v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context, ConsoleSink* sink) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Object> native = v8::Object::New(isolate);
+  SetMethod(context, native, "utf8Encode", Utf8Encode);
+  SetMethod(context, native, "utf8Decode", Utf8Decode);
+  SetMethod(context, native, "log", Log, v8::External::New(isolate, sink));
+  return native;
+}
+
+v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length, char** data) {
+  v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
+  void* memory = allocator->AllocateUninitialized(length);
+  if (memory == nullptr) {
+    isolate->ThrowException(v8::Exception::RangeError(
+        v8::String::NewFromUtf8Literal(isolate, "Array buffer allocation failed")));
+    return {};
+  }
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+      memory, length,
+      [](void* bytes, size_t size, void* allocator) {
+        static_cast<v8::ArrayBuffer::Allocator*>(allocator)->Free(bytes, size);
+      },
+      allocator);
+  *data = static_cast<char*>(memory);
+  return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, std::move(store)), 0, length);
+}
+
+bool IsValidUtf8(std::string_view data) {
+  const auto* s = reinterpret_cast<const uint8_t*>(data.data());
+  const size_t n = data.size();
+  size_t i = 0;
+  while (i < n) {
+    const uint8_t c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t extra;
+    uint32_t min, cp;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= n) return false;  // Truncated sequence.
+    for (size_t k = 1; k <= extra; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace hearth

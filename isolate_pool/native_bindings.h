@@ -1,0 +1,37 @@
+// The native half of the in-isolate runtime: the `native` object handed to
+// sdk/runtime/runtime.js (UTF-8 coding and console capture). Private to isolate_pool/.
+//
+// Thread: used only on the thread that owns the isolate.
+#ifndef HEARTH_ISOLATE_POOL_NATIVE_BINDINGS_H_
+#define HEARTH_ISOLATE_POOL_NATIVE_BINDINGS_H_
+
+#include <v8-context.h>
+#include <v8-local-handle.h>
+#include <v8-object.h>
+#include <v8-typed-array.h>
+
+#include <string_view>
+
+namespace hearth {
+
+// Receives console output of the JavaScript running in one isolate.
+class ConsoleSink {
+ public:
+  virtual ~ConsoleSink() = default;
+  virtual void OnConsole(std::string_view level, std::string_view message) = 0;
+};
+
+// Builds the `native` object; `sink` must outlive the context.
+v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context, ConsoleSink* sink);
+
+// A Uint8Array of `length` uninitialised bytes from the isolate's ArrayBuffer allocator, or
+// empty with a RangeError thrown when the allocator refuses (the memory limit). V8's own
+// NewBackingStore(isolate, n) would abort the process instead.
+v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length, char** data);
+
+// True if `data` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
+bool IsValidUtf8(std::string_view data);
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_NATIVE_BINDINGS_H_

@@ -1,0 +1,158 @@
+#include "isolate_pool/worker.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "isolate_pool/v8_platform.h"
+
+namespace hearth {
+namespace {
+
+// What a cold start that could not load the function means for the invocation.
+v1::Outcome OutcomeOfBootFailure(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOutOfRange:
+      return v1::OUTCOME_CPU_LIMIT;
+    case absl::StatusCode::kDeadlineExceeded:
+      return v1::OUTCOME_TIMEOUT;
+    case absl::StatusCode::kResourceExhausted:
+      return v1::OUTCOME_MEMORY_LIMIT;
+    default:
+      return v1::OUTCOME_USER_ERROR;
+  }
+}
+
+}  // namespace
+
+Worker::Worker(int index, ExecutionWatchdog* watchdog, const IsolatePoolOptions* options) {
+  V8PlatformInstance();  // V8 is initialised before any worker creates an isolate.
+  context_.worker_index = index;
+  context_.watchdog = watchdog;
+  context_.options = options;
+  thread_ = std::make_unique<LoopThread>(
+      absl::StrCat("hearth-w", index), [this] { context_.cpu_clock = ThisThreadCpuClock(); },
+      [this] {
+        // Busy isolates answer their invocations ("agent shut down") as they go.
+        busy_.clear();
+        idle_.clear();
+      });
+  // Tasks read it on the loop thread; Post() orders this write before them.
+  context_.loop = thread_->loop();
+}
+
+Worker::~Worker() { thread_->Stop(); }
+
+void Worker::Invoke(std::unique_ptr<Invocation> invocation) {
+  inflight_.fetch_add(1, std::memory_order_relaxed);
+  // A refused task is destroyed unrun, so the task only borrows the invocation until it
+  // runs: a refusal still leaves us able to answer it.
+  Invocation* raw = invocation.release();
+  if (!thread_->Post([this, raw] { RunInvocation(std::unique_ptr<Invocation>(raw)); })) {
+    std::unique_ptr<Invocation> refused(raw);
+    inflight_.fetch_sub(1, std::memory_order_relaxed);
+    std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
+  }
+}
+
+void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback done) {
+  struct Request {
+    std::shared_ptr<const FunctionSpec> spec;
+    PreparedCallback done;
+  };
+  auto* raw = new Request{std::move(spec), std::move(done)};  // Borrowed as in Invoke().
+  if (!thread_->Post([this, raw] {
+        std::unique_ptr<Request> request(raw);
+        const std::shared_ptr<const FunctionSpec>& spec = request->spec;
+        const int64_t deadline =
+            MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
+        absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate =
+            FunctionIsolate::Create(spec, context_, deadline);
+        if (!isolate.ok()) return std::move(request->done)(isolate.status());
+        // Older versions' idle isolates will never be used again.
+        std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec->name];
+        std::erase_if(idle, [&](const auto& i) { return i->spec()->version != spec->version; });
+        KeepIdle(*std::move(isolate));
+        std::move(request->done)(absl::OkStatus());
+      })) {
+    std::unique_ptr<Request> refused(raw);
+    std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
+  }
+}
+
+void Worker::Remove(std::string name) {
+  thread_->Post([this, name = std::move(name)] { idle_.erase(name); });
+}
+
+std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
+  auto it = idle_.find(spec.name);
+  if (it == idle_.end()) return nullptr;
+  std::vector<std::unique_ptr<FunctionIsolate>>& idle = it->second;
+  while (!idle.empty()) {
+    std::unique_ptr<FunctionIsolate> isolate = std::move(idle.back());
+    idle.pop_back();
+    if (isolate->spec()->version == spec.version) return isolate;
+    // An older version: dropped here, disposed by the unique_ptr.
+  }
+  return nullptr;
+}
+
+void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
+  std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
+  if (idle.size() < context_.options->max_idle_per_function_per_worker) {
+    idle.push_back(std::move(isolate));
+  }
+}
+
+void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
+  const int64_t started = MonotonicMicros();
+  v1::InvokeResponse& response = *invocation->response;
+  if (started >= invocation->deadline_us) {
+    response.set_outcome(v1::OUTCOME_TIMEOUT);
+    response.set_error("the invocation's deadline passed while it was queued");
+    response.mutable_report()->set_queue_us(started - invocation->accepted_us);
+    response.mutable_report()->set_worker(context_.worker_index);
+    inflight_.fetch_sub(1, std::memory_order_relaxed);
+    std::move(invocation->done)(absl::OkStatus());
+    return;
+  }
+
+  std::unique_ptr<FunctionIsolate> isolate;
+  if (!invocation->request->force_cold()) isolate = TakeIdle(*invocation->function);
+  const bool cold = isolate == nullptr;
+  int64_t boot_us = 0;
+  if (cold) {
+    absl::StatusOr<std::unique_ptr<FunctionIsolate>> booted =
+        FunctionIsolate::Create(invocation->function, context_, invocation->deadline_us);
+    boot_us = MonotonicMicros() - started;
+    if (!booted.ok()) {
+      response.set_outcome(OutcomeOfBootFailure(booted.status()));
+      response.set_error(std::string(booted.status().message()));
+      v1::ExecutionReport& report = *response.mutable_report();
+      report.set_cold(true);
+      report.set_queue_us(started - invocation->accepted_us);
+      report.set_boot_us(boot_us);
+      report.set_worker(context_.worker_index);
+      invocation->function->observer->OnInvocationDone(response,
+                                                       MonotonicMicros() - invocation->accepted_us);
+      inflight_.fetch_sub(1, std::memory_order_relaxed);
+      std::move(invocation->done)(absl::OkStatus());
+      return;
+    }
+    isolate = *std::move(booted);
+  }
+  FunctionIsolate* raw = isolate.get();
+  busy_.emplace(raw, std::move(isolate));
+  raw->Start(
+      std::move(invocation), cold, boot_us,
+      [this](FunctionIsolate* finished, bool reusable) { OnIsolateFinished(finished, reusable); });
+}
+
+void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
+  inflight_.fetch_sub(1, std::memory_order_relaxed);
+  auto node = busy_.extract(isolate);
+  if (node.empty()) return;  // Shutting down: busy_ is being cleared.
+  if (reusable) KeepIdle(std::move(node.mapped()));
+}
+
+}  // namespace hearth

@@ -1,0 +1,88 @@
+#include "scheduler/scheduler.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+
+namespace hearth {
+
+Scheduler::Scheduler(IsolatePool* pool, FunctionRegistry* registry, const SchedulerOptions& options)
+    : pool_(pool), registry_(registry), options_(options) {}
+
+void Scheduler::StopAccepting() {
+  absl::WriterMutexLock lock(&mu_);
+  draining_ = true;
+}
+
+bool Scheduler::draining() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return draining_;
+}
+
+void Scheduler::Deploy(std::shared_ptr<const FunctionSpec> spec,
+                       absl::AnyInvocable<void(absl::Status) &&> done) {
+  absl::ReaderMutexLock lock(&mu_);
+  if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
+  // Boot on the function's home worker: that is where its first invocations will go.
+  const int worker = PickWorker(spec->name);
+  pool_->Prepare(worker, spec, [this, spec, done = std::move(done)](absl::Status status) mutable {
+    if (status.ok()) registry_->Publish(std::move(spec));
+    std::move(done)(std::move(status));
+  });
+}
+
+absl::Status Scheduler::Undeploy(const std::string& name) {
+  absl::ReaderMutexLock lock(&mu_);
+  if (draining_) return absl::UnavailableError("the agent is draining");
+  if (!registry_->Remove(name)) {
+    return absl::NotFoundError(absl::StrCat("function '", name, "' not found"));
+  }
+  pool_->Remove(name);
+  return absl::OkStatus();
+}
+
+absl::Status Scheduler::Submit(const std::string& name, std::unique_ptr<Invocation> invocation) {
+  absl::ReaderMutexLock lock(&mu_);
+  if (draining_) return absl::UnavailableError("the agent is draining; retry on another node");
+  invocation->function = registry_->Find(name);
+  if (invocation->function == nullptr) {
+    return absl::NotFoundError(absl::StrCat("function '", name, "' not found"));
+  }
+  const int worker = PickWorker(name);
+  if (pool_->Inflight(worker) >= options_.max_inflight_per_worker) {
+    return absl::ResourceExhaustedError(absl::StrCat("overloaded: every worker has ",
+                                                     options_.max_inflight_per_worker,
+                                                     " invocations in flight"));
+  }
+  const FunctionSpec& spec = *invocation->function;
+  spec.stats->invocations.fetch_add(1, std::memory_order_relaxed);
+  invocation->deadline_us = std::min(
+      invocation->deadline_us, invocation->accepted_us + int64_t{spec.limits.timeout_ms} * 1000);
+  pool_->Invoke(worker, std::move(invocation));
+  return absl::OkStatus();
+}
+
+int Scheduler::Inflight() const {
+  int total = 0;
+  for (int i = 0; i < pool_->workers(); ++i) total += pool_->Inflight(i);
+  return total;
+}
+
+int Scheduler::PickWorker(const std::string& name) const {
+  // Start at the function's home worker and take the first with the least work: an idle
+  // agent always picks the home worker, where the function's warm isolates are.
+  const int workers = pool_->workers();
+  const int home = static_cast<int>(absl::Hash<std::string>{}(name) % workers);
+  int best = home;
+  int best_load = pool_->Inflight(home);
+  for (int step = 1; step < workers && best_load > 0; ++step) {
+    const int candidate = (home + step) % workers;
+    const int load = pool_->Inflight(candidate);
+    if (load < best_load) best = candidate, best_load = load;
+  }
+  return best;
+}
+
+}  // namespace hearth

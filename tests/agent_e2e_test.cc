@@ -1,0 +1,249 @@
+// End to end: the real hearth-agent binary on ephemeral ports, driven the way a control
+// plane drives it — through hearthctl and through raw gRPC — and scraped over HTTP the
+// way Prometheus scrapes it.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "absl/strings/str_cat.h"
+#include "hearth/v1/agent.grpc.pb.h"
+#include "tests/agent_process.h"
+
+namespace hearth::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class AgentE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartAgent(); }
+
+  void StartAgent(std::vector<std::string> extra = {}) {
+    extra.insert(extra.end(), {"--state-dir", state_dir_.path()});
+    auto agent = AgentProcess::Start(extra);
+    ASSERT_TRUE(agent.ok()) << agent.status();
+    agent_ = *std::move(agent);
+    channel_ = grpc::CreateChannel(agent_->grpc_target(), grpc::InsecureChannelCredentials());
+    stub_ = v1::Agent::NewStub(channel_);
+  }
+
+  CommandResult Ctl(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), HearthctlBinary());
+    args.insert(args.end(), {"--agent", agent_->grpc_target()});
+    return RunCommand(args, input);
+  }
+
+  grpc::Status Deploy(const std::string& name, const std::string& source,
+                      v1::DeployResponse* response = nullptr) {
+    v1::DeployRequest request;
+    request.set_name(name);
+    request.set_source(source);
+    v1::DeployResponse ignored;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return stub_->Deploy(&context, request, response != nullptr ? response : &ignored);
+  }
+
+  grpc::Status Invoke(const std::string& name, v1::InvokeResponse* response,
+                      const std::string& body = "") {
+    v1::InvokeRequest request;
+    request.set_function(name);
+    request.set_id("req-1");
+    request.mutable_request()->set_body(body);
+    if (!body.empty()) request.mutable_request()->set_method("POST");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return stub_->Invoke(&context, request, response);
+  }
+
+  // Sum of every sample of `metric` whose labels include `labels` ("a=\"x\"").
+  double Scrape(const std::string& metric, const std::string& labels) {
+    absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
+    EXPECT_TRUE(text.ok()) << text.status();
+    if (!text.ok()) return -1;
+    double sum = 0;
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(metric + "{", 0) != 0 || line.find(labels) == std::string::npos) continue;
+      sum += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return sum;
+  }
+
+  TempDir state_dir_;
+  std::unique_ptr<AgentProcess> agent_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Agent::Stub> stub_;
+};
+
+TEST_F(AgentE2eTest, HearthctlDeploysInvokesListsAndRemovesTheHelloExample) {
+  CommandResult deployed = Ctl({"deploy", "hello", ExamplePath("hello.js")});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+  EXPECT_THAT(deployed.out, HasSubstr("hello"));
+
+  CommandResult invoked = Ctl({"invoke", "hello"});
+  ASSERT_EQ(invoked.exit_code, 0) << invoked.err;
+  EXPECT_EQ(invoked.out, "Hello, world!\n");
+
+  CommandResult named = Ctl({"invoke", "hello", "--path", "/?name=Ada"});
+  EXPECT_EQ(named.out, "Hello, Ada!\n");
+
+  CommandResult as_json = Ctl({"invoke", "hello", "--output", "json"});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  nlohmann::json reply = nlohmann::json::parse(as_json.out);
+  EXPECT_EQ(reply["outcome"], "OUTCOME_OK");
+  EXPECT_EQ(reply["status"], 200);
+  EXPECT_EQ(reply["body"], "Hello, world!\n");
+  EXPECT_TRUE(reply["report"].contains("run_us"));
+
+  CommandResult listed = Ctl({"list", "--output", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  nlohmann::json functions = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(functions.size(), 1u);
+  EXPECT_EQ(functions[0]["name"], "hello");
+
+  CommandResult removed = Ctl({"rm", "hello"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  CommandResult gone = Ctl({"invoke", "hello"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("not found"));
+  EXPECT_EQ(nlohmann::json::parse(Ctl({"list", "--output", "json"}).out).size(), 0u);
+}
+
+TEST_F(AgentE2eTest, HearthctlPassesDataAndReportsFunctionFailuresWithExitCode) {
+  ASSERT_EQ(Ctl({"deploy", "echo", ExamplePath("echo.js")}).exit_code, 0);
+  CommandResult echoed = Ctl({"invoke", "echo", "--data", "ping", "--header", "x-a:b"});
+  ASSERT_EQ(echoed.exit_code, 0) << echoed.err;
+  nlohmann::json body = nlohmann::json::parse(echoed.out);
+  EXPECT_EQ(body["method"], "POST");
+  EXPECT_EQ(body["body"], "ping");
+  EXPECT_EQ(body["headers"]["x-a"], "b");
+
+  const std::string thrower = absl::StrCat(state_dir_.path(), "/thrower.js");
+  std::ofstream(thrower) << "export default () => { throw new Error('kaput'); };\n";
+  ASSERT_EQ(Ctl({"deploy", "thrower", thrower}).exit_code, 0);
+  CommandResult failed = Ctl({"invoke", "thrower"});
+  EXPECT_EQ(failed.exit_code, 3);
+  EXPECT_THAT(failed.err, HasSubstr("kaput"));
+}
+
+TEST_F(AgentE2eTest, BadInputGetsClearErrorsAndTheAgentKeepsServing) {
+  // Source that does not compile: INVALID_ARGUMENT naming line and column.
+  grpc::Status syntax = Deploy("broken", "export default {\n  fetch() { return 1 +; }\n};");
+  EXPECT_EQ(syntax.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(syntax.error_message(), HasSubstr("broken.js:2:"));
+  EXPECT_THAT(syntax.error_message(), HasSubstr("SyntaxError"));
+
+  // Unknown function: NOT_FOUND.
+  v1::InvokeResponse response;
+  grpc::Status unknown = Invoke("nope", &response);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(unknown.error_message(), HasSubstr("'nope'"));
+
+  // Invalid name: INVALID_ARGUMENT.
+  EXPECT_EQ(Deploy("../etc", "export default () => 1;").error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // A throwing handler: OUTCOME_USER_ERROR with message and stack.
+  ASSERT_TRUE(Deploy("thrower",
+                     "function deep() { throw new Error('boom'); }\n"
+                     "export default { fetch() { deep(); } };")
+                  .ok());
+  v1::InvokeResponse thrown;
+  ASSERT_TRUE(Invoke("thrower", &thrown).ok());
+  EXPECT_EQ(thrown.id(), "req-1");
+  EXPECT_EQ(thrown.outcome(), v1::OUTCOME_USER_ERROR);
+  EXPECT_THAT(thrown.error(), HasSubstr("Error: boom"));
+  EXPECT_THAT(thrown.error(), HasSubstr("at deep"));
+
+  // Not a response: OUTCOME_BAD_RESPONSE.
+  ASSERT_TRUE(Deploy("bad", "export default () => 42;").ok());
+  v1::InvokeResponse bad;
+  ASSERT_TRUE(Invoke("bad", &bad).ok());
+  EXPECT_EQ(bad.outcome(), v1::OUTCOME_BAD_RESPONSE);
+  EXPECT_THAT(bad.error(), HasSubstr("42"));
+
+  // An endless loop: OUTCOME_CPU_LIMIT, and the agent goes on.
+  ASSERT_TRUE(Deploy("spin", "export default () => { for (;;) {} };").ok());
+  v1::InvokeResponse spun;
+  ASSERT_TRUE(Invoke("spin", &spun).ok());
+  EXPECT_EQ(spun.outcome(), v1::OUTCOME_CPU_LIMIT);
+
+  // Still serving, still healthy.
+  ASSERT_TRUE(Deploy("ok", "export default () => 'fine';").ok());
+  v1::InvokeResponse fine;
+  ASSERT_TRUE(Invoke("ok", &fine).ok());
+  EXPECT_EQ(fine.outcome(), v1::OUTCOME_OK);
+  EXPECT_EQ(fine.response().body(), "fine");
+  CommandResult health = Ctl({"health"});
+  EXPECT_EQ(health.exit_code, 0) << health.err;
+}
+
+TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {
+  ASSERT_TRUE(Deploy("counted", "export default () => 'x';").ok());
+  const std::string labels = "function=\"counted\"";
+  const double before = Scrape("hearth_invocation_duration_seconds_count", labels);
+  EXPECT_EQ(before, 0);
+  constexpr int kInvocations = 7;
+  for (int i = 0; i < kInvocations; ++i) {
+    v1::InvokeResponse response;
+    ASSERT_TRUE(Invoke("counted", &response).ok());
+    ASSERT_EQ(response.outcome(), v1::OUTCOME_OK);
+  }
+  EXPECT_EQ(Scrape("hearth_invocation_duration_seconds_count", labels), before + kInvocations);
+  EXPECT_EQ(Scrape("hearth_invocations_total", "outcome=\"ok\"") >= kInvocations, true);
+  EXPECT_EQ(Scrape("hearth_invocations_total", labels + ",outcome=\"ok\""), kInvocations);
+  // Buckets span 10 µs to 10 s.
+  absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("le=\"1e-05\""));
+  EXPECT_THAT(*text, HasSubstr("le=\"10\""));
+}
+
+TEST_F(AgentE2eTest, DeployedFunctionsSurviveARestartAndSigtermExitsCleanly) {
+  ASSERT_TRUE(Deploy("kept", "export default () => 'still here';").ok());
+  EXPECT_EQ(agent_->Stop(), 0);
+  StartAgent();
+  EXPECT_THAT(agent_->ready_line(), HasSubstr("functions=1"));
+  v1::InvokeResponse response;
+  ASSERT_TRUE(Invoke("kept", &response).ok());
+  EXPECT_EQ(response.response().body(), "still here");
+}
+
+TEST_F(AgentE2eTest, RedeployServesTheNewVersion) {
+  v1::DeployResponse first, second;
+  ASSERT_TRUE(Deploy("versioned", "export default () => 'v1';", &first).ok());
+  ASSERT_TRUE(Deploy("versioned", "export default () => 'v2';", &second).ok());
+  EXPECT_NE(first.version(), second.version());
+  v1::InvokeResponse response;
+  ASSERT_TRUE(Invoke("versioned", &response).ok());
+  EXPECT_EQ(response.response().body(), "v2");
+}
+
+TEST(AgentAuth, RefusesCallsWithoutTheBearerToken) {
+  TempDir dir;
+  const std::string token_file = dir.path() + "/token";
+  std::ofstream(token_file) << "s3cret\n";
+  auto agent = AgentProcess::Start({"--auth-token-file", token_file});
+  ASSERT_TRUE(agent.ok()) << agent.status();
+  auto stub = v1::Agent::NewStub(
+      grpc::CreateChannel((*agent)->grpc_target(), grpc::InsecureChannelCredentials()));
+  v1::ListFunctionsResponse listed;
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(stub->ListFunctions(&context, {}, &listed).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer s3cret");
+    EXPECT_TRUE(stub->ListFunctions(&context, {}, &listed).ok());
+  }
+}
+
+}  // namespace
+}  // namespace hearth::testing

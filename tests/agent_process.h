@@ -1,0 +1,67 @@
+// Test support: runs the real hearth-agent and hearthctl binaries as child processes.
+#ifndef HEARTH_TESTS_AGENT_PROCESS_H_
+#define HEARTH_TESTS_AGENT_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace hearth::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` to completion with `input` on its stdin.
+CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "");
+
+// A temporary directory, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// hearth-agent on ephemeral ports. Start() returns once it printed its ready line.
+class AgentProcess {
+ public:
+  static absl::StatusOr<std::unique_ptr<AgentProcess>> Start(
+      const std::vector<std::string>& extra_args = {});
+  ~AgentProcess();  // SIGKILL if still running.
+
+  // SIGTERM, then wait. Returns the exit code (or 128 + signal).
+  int Stop();
+
+  int grpc_port() const { return grpc_port_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string grpc_target() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
+  const std::string& ready_line() const { return ready_line_; }
+
+ private:
+  pid_t pid_ = -1;
+  int grpc_port_ = 0;
+  int metrics_port_ = 0;
+  std::string ready_line_;
+};
+
+// Fetches http://127.0.0.1:port/path; the body, or an error.
+absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
+
+// Paths of the binaries under test (set by CMake).
+std::string AgentBinary();
+std::string HearthctlBinary();
+std::string ExamplePath(const std::string& name);
+
+}  // namespace hearth::testing
+
+#endif  // HEARTH_TESTS_AGENT_PROCESS_H_

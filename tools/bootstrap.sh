@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs everything Hearth needs to build, test and benchmark on Debian 12.
+# Idempotent; run as root (or with sudo available). V8 comes from Debian's libnode:
+# through apt when apt allows it, otherwise unpacked into third_party/libnode (git-ignored),
+# which cmake/FindV8.cmake looks at first.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+prefix="${repo_root}/third_party/libnode"
+
+SUDO=""
+if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config curl ca-certificates
+  libuv1-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev
+  clang-format clang-tidy
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+apt_updated=0
+apt_update() {
+  if [[ $apt_updated == 0 ]]; then
+    $SUDO apt-get update -qq
+    apt_updated=1
+  fi
+}
+
+if ((${#missing[@]})); then
+  echo "bootstrap: installing ${missing[*]}"
+  apt_update
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# V8: a system libnode-dev is good; otherwise a private unpacked copy.
+have_system_v8() { [[ -f /usr/include/node/v8.h ]] && ls /usr/lib/x86_64-linux-gnu/libnode.so* >/dev/null 2>&1; }
+have_private_v8() { [[ -f "${prefix}/usr/include/node/v8.h" ]] && ls "${prefix}"/usr/lib/*/libnode.so.* >/dev/null 2>&1; }
+
+if ! have_system_v8 && ! have_private_v8; then
+  apt_update
+  if $SUDO apt-get install -y -qq --no-install-recommends libnode-dev >/dev/null 2>&1; then
+    echo "bootstrap: V8 installed from libnode-dev"
+  else
+    echo "bootstrap: apt refuses libnode-dev here (foreign nodejs installed); unpacking into ${prefix}"
+    # libnode's runtime dependencies, which apt does allow.
+    $SUDO apt-get install -y -qq --no-install-recommends \
+      libicu72 libc-ares2 libnghttp2-14 libbrotli1 libuv1 libssl3 zlib1g >/dev/null
+    tmp="$(mktemp -d)"
+    trap 'rm -rf "$tmp"' EXIT
+    (cd "$tmp" && apt-get download libnode108 libnode-dev >/dev/null)
+    mkdir -p "$prefix"
+    for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$prefix"; done
+    # libnode-dev's libnode.so symlink points at the versioned library we just unpacked.
+    have_private_v8 || { echo "bootstrap: unpacking libnode failed" >&2; exit 1; }
+  fi
+fi
+echo "bootstrap: ok"
