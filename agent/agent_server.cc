@@ -135,7 +135,8 @@ void AgentServer::Drain(uint32_t grace_ms) {
   }
   // Workers answer whatever is still running, then stop; every reactor is finished.
   pool_.reset();
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  // Nothing of ours is in flight any more; what is left (health watches) ends now.
+  server_->Shutdown(std::chrono::system_clock::now());
   server_->Wait();
 }
 

@@ -21,8 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
+#include "isolate_pool/runtime_snapshot.h"
 #include "isolate_pool/v8_platform.h"
-#include "sdk/runtime/runtime_js.h"
 
 namespace hearth {
 namespace {
@@ -100,9 +100,12 @@ absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
   const size_t memory_bytes = size_t{spec_->limits.memory_mb} << 20;
   allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
   v8::Isolate::CreateParams params;
+  params.snapshot_blob = RuntimeSnapshot();
+  params.external_references = NativeExternalReferences();
   params.array_buffer_allocator = allocator_->allocator();
   params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
   isolate_ = v8::Isolate::New(params);
+  isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(this));
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->AddNearHeapLimitCallback(&FunctionIsolate::OnNearHeapLimit, this);
 
@@ -135,24 +138,11 @@ absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
 }
 
 absl::Status FunctionIsolate::LoadRuntime(v8::Local<v8::Context> context) {
-  v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, V8String(isolate_, "hearth:runtime.js"));
-  v8::Local<v8::Script> script;
-  v8::Local<v8::Value> factory;
-  v8::Local<v8::Value> native = NewNativeBindings(context, this);
-  v8::Local<v8::Value> internals_value;
-  if (!v8::Script::Compile(context, V8String(isolate_, kRuntimeJs), &origin).ToLocal(&script) ||
-      !script->Run(context).ToLocal(&factory) || !factory->IsFunction() ||
-      !factory.As<v8::Function>()
-           ->Call(context, v8::Undefined(isolate_), 1, &native)
-           .ToLocal(&internals_value) ||
-      !internals_value->IsObject()) {
-    return absl::InternalError(absl::StrCat(
-        "the runtime failed to load: ",
-        try_catch.HasCaught() ? DescribeException(isolate_, context, try_catch, "runtime.js")
-                              : "it did not return its internals"));
+  // The context came from the runtime snapshot: runtime.js has run; fetch its internals.
+  v8::Local<v8::Object> internals;
+  if (!context->GetDataFromSnapshotOnce<v8::Object>(kRuntimeInternalsIndex).ToLocal(&internals)) {
+    return absl::InternalError("the runtime snapshot holds no runtime internals");
   }
-  v8::Local<v8::Object> internals = internals_value.As<v8::Object>();
   v8::Local<v8::Value> invoke, check_handler;
   if (!internals->Get(context, V8String(isolate_, "invoke")).ToLocal(&invoke) ||
       !internals->Get(context, V8String(isolate_, "checkHandler")).ToLocal(&check_handler) ||

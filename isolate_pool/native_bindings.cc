@@ -67,7 +67,8 @@ void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void Log(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2 || !info[0]->IsString() || !info[1]->IsString()) return;
-  auto* sink = static_cast<ConsoleSink*>(info.Data().As<v8::External>()->Value());
+  auto* sink = static_cast<ConsoleSink*>(isolate->GetData(kConsoleSinkSlot));
+  if (sink == nullptr) return;
   v8::String::Utf8Value level(isolate, info[0]);
   v8::String::Utf8Value message(isolate, info[1]);
   sink->OnConsole(std::string_view(*level, level.length()),
@@ -75,11 +76,10 @@ void Log(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
-               v8::FunctionCallback callback, v8::Local<v8::Value> data = {}) {
+               v8::FunctionCallback callback) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::Local<v8::Function> fn =
-      v8::Function::New(context, callback, data, 0, v8::ConstructorBehavior::kThrow)
-          .ToLocalChecked();
+      v8::Function::New(context, callback, {}, 0, v8::ConstructorBehavior::kThrow).ToLocalChecked();
   v8::Local<v8::String> key = v8::String::NewFromUtf8(isolate, name).ToLocalChecked();
   fn->SetName(key);
   target->Set(context, key, fn).Check();
@@ -87,13 +87,22 @@ void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> target, con
 
 }  // namespace
 
-v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context, ConsoleSink* sink) {
-  v8::Isolate* isolate = context->GetIsolate();
-  v8::Local<v8::Object> native = v8::Object::New(isolate);
+v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context) {
+  v8::Local<v8::Object> native = v8::Object::New(context->GetIsolate());
   SetMethod(context, native, "utf8Encode", Utf8Encode);
   SetMethod(context, native, "utf8Decode", Utf8Decode);
-  SetMethod(context, native, "log", Log, v8::External::New(isolate, sink));
+  SetMethod(context, native, "log", Log);
   return native;
+}
+
+const intptr_t* NativeExternalReferences() {
+  static const intptr_t kReferences[] = {
+      reinterpret_cast<intptr_t>(&Utf8Encode),
+      reinterpret_cast<intptr_t>(&Utf8Decode),
+      reinterpret_cast<intptr_t>(&Log),
+      0,
+  };
+  return kReferences;
 }
 
 v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length, char** data) {

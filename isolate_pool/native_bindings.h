@@ -21,8 +21,17 @@ class ConsoleSink {
   virtual void OnConsole(std::string_view level, std::string_view message) = 0;
 };
 
-// Builds the `native` object; `sink` must outlive the context.
-v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context, ConsoleSink* sink);
+// The isolate data slot holding the isolate's ConsoleSink* (null: console output dropped,
+// as while the build-time snapshot is made).
+inline constexpr uint32_t kConsoleSinkSlot = 0;
+
+// Builds the `native` object. It holds no per-isolate pointers, so it can live in a
+// snapshot; its callbacks find their isolate's state through isolate data slots.
+v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context);
+
+// Every native callback a snapshot may refer to, null-terminated. The snapshot builder and
+// every isolate booted from a snapshot must pass this same table.
+const intptr_t* NativeExternalReferences();
 
 // A Uint8Array of `length` uninitialised bytes from the isolate's ArrayBuffer allocator, or
 // empty with a RangeError thrown when the allocator refuses (the memory limit). V8's own

@@ -1,0 +1,160 @@
+// hearth-snapshot-tool: builds the base runtime snapshot at build time.
+//
+//   hearth-snapshot-tool OUTPUT.cc
+//
+// Evaluates sdk/runtime/runtime.js in a fresh context inside a v8::SnapshotCreator, hands
+// it the native bindings, runs one warm-up invocation so the runtime's functions are
+// compiled (kept in the blob: the first call in a new isolate skips lazy compilation), and
+// writes the blob as a C++ source defining hearth::kRuntimeSnapshotBlob.
+#include <v8-container.h>
+#include <v8-context.h>
+#include <v8-exception.h>
+#include <v8-function.h>
+#include <v8-isolate.h>
+#include <v8-local-handle.h>
+#include <v8-microtask-queue.h>
+#include <v8-primitive.h>
+#include <v8-script.h>
+#include <v8-snapshot.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "isolate_pool/native_bindings.h"
+#include "isolate_pool/runtime_snapshot.h"
+#include "isolate_pool/v8_platform.h"
+#include "sdk/runtime/runtime_js.h"
+
+namespace hearth {
+namespace {
+
+v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+int Fail(v8::Isolate* isolate, const v8::TryCatch& try_catch, const char* step) {
+  v8::String::Utf8Value error(isolate, try_catch.Exception());
+  std::fprintf(stderr, "hearth-snapshot-tool: %s: %s\n", step,
+               *error != nullptr ? *error : "(no exception)");
+  return 1;
+}
+
+// Runs one invocation of a trivial handler through internals.invoke, so that the code
+// on the invoke path is compiled before the blob is made.
+bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Object> internals) {
+  v8::Local<v8::Value> invoke;
+  if (!internals->Get(context, V8String(isolate, "invoke")).ToLocal(&invoke) ||
+      !invoke->IsFunction()) {
+    return false;
+  }
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> handler, done;
+  if (!v8::Script::Compile(context, V8String(isolate, R"((async (request) =>
+            new Response(await request.text() + request.headers.get('x') + request.url,
+                         { headers: { 'content-type': 'text/plain' } })))"))
+           .ToLocal(&script) ||
+      !script->Run(context).ToLocal(&handler) ||
+      !v8::Script::Compile(context, V8String(isolate, "(function done() {})")).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&done)) {
+    return false;
+  }
+  v8::Local<v8::Value> headers_items[] = {V8String(isolate, "x"), V8String(isolate, "y")};
+  v8::Local<v8::Value> args[] = {
+      handler,
+      V8String(isolate, "POST"),
+      V8String(isolate, "http://localhost/warm-up"),
+      v8::Array::New(isolate, headers_items, 2),
+      v8::Null(isolate),
+      v8::Object::New(isolate),
+      done,
+  };
+  if (invoke.As<v8::Function>()->Call(context, v8::Undefined(isolate), 7, args).IsEmpty()) {
+    return false;
+  }
+  isolate->PerformMicrotaskCheckpoint();
+  return true;
+}
+
+int Build(const char* output_path) {
+  V8PlatformInstance();
+  v8::StartupData blob;
+  {
+    v8::SnapshotCreator creator(NativeExternalReferences());
+    v8::Isolate* isolate = creator.GetIsolate();
+    {
+      v8::HandleScope handle_scope(isolate);
+      v8::Local<v8::Context> context = v8::Context::New(isolate);
+      v8::Context::Scope context_scope(context);
+      v8::TryCatch try_catch(isolate);
+      v8::ScriptOrigin origin(isolate, V8String(isolate, "hearth:runtime.js"));
+      v8::Local<v8::Script> script;
+      v8::Local<v8::Value> factory, internals;
+      v8::Local<v8::Value> native = NewNativeBindings(context);
+      if (!v8::Script::Compile(context, V8String(isolate, kRuntimeJs), &origin).ToLocal(&script) ||
+          !script->Run(context).ToLocal(&factory) || !factory->IsFunction()) {
+        return Fail(isolate, try_catch, "evaluating runtime.js");
+      }
+      if (!factory.As<v8::Function>()
+               ->Call(context, v8::Undefined(isolate), 1, &native)
+               .ToLocal(&internals) ||
+          !internals->IsObject()) {
+        return Fail(isolate, try_catch, "calling runtime.js's factory");
+      }
+      if (!WarmUp(isolate, context, internals.As<v8::Object>())) {
+        return Fail(isolate, try_catch, "warm-up invocation");
+      }
+      if (creator.AddData(context, internals.As<v8::Object>()) != kRuntimeInternalsIndex) {
+        std::fprintf(stderr, "hearth-snapshot-tool: unexpected snapshot data index\n");
+        return 1;
+      }
+      creator.SetDefaultContext(context);
+    }
+    blob = creator.CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kKeep);
+  }
+  if (blob.data == nullptr || blob.raw_size <= 0) {
+    std::fprintf(stderr, "hearth-snapshot-tool: CreateBlob failed\n");
+    return 1;
+  }
+
+  const std::string temporary = std::string(output_path) + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << "// Generated by hearth-snapshot-tool from sdk/runtime/runtime.js. Do not edit.\n"
+           "#include <string_view>\n"
+           "namespace hearth {\n"
+           "namespace {\n"
+           "alignas(16) constexpr unsigned char kBlob[] = {\n";
+    for (int i = 0; i < blob.raw_size; ++i) {
+      out << static_cast<unsigned>(static_cast<unsigned char>(blob.data[i]))
+          << ((i % 32 == 31) ? ",\n" : ",");
+    }
+    out << "};\n}  // namespace\n"
+           "extern const std::string_view kRuntimeSnapshotBlob;\n"
+           "const std::string_view kRuntimeSnapshotBlob(reinterpret_cast<const char*>(kBlob), "
+        << blob.raw_size << ");\n}  // namespace hearth\n";
+    if (!out.flush()) {
+      std::fprintf(stderr, "hearth-snapshot-tool: cannot write %s\n", temporary.c_str());
+      return 1;
+    }
+  }
+  delete[] blob.data;
+  if (std::rename(temporary.c_str(), output_path) != 0) {
+    std::fprintf(stderr, "hearth-snapshot-tool: cannot write %s\n", output_path);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace hearth
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: hearth-snapshot-tool OUTPUT.cc\n");
+    return 2;
+  }
+  return hearth::Build(argv[1]);
+}
