@@ -52,6 +52,9 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   app.add_option("--max-timeout-ms", o.pool.max_limits.timeout_ms,
                  "Highest wall-clock limit a deploy may ask")
       ->capture_default_str();
+  app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
+                 "Pre-booted blank isolates each worker keeps for cold starts")
+      ->capture_default_str();
   app.add_option("--max-inflight-per-worker", o.scheduler.max_inflight_per_worker,
                  "Invocations one worker may hold before new ones are refused")
       ->capture_default_str()

@@ -5,6 +5,7 @@
 #include <v8-container.h>
 #include <v8-exception.h>
 #include <v8-external.h>
+#include <v8-locker.h>
 #include <v8-message.h>
 #include <v8-microtask-queue.h>
 #include <v8-primitive.h>
@@ -85,19 +86,26 @@ std::string AbsoluteUrl(const v1::HttpRequest& request) {
 
 }  // namespace
 
-FunctionIsolate::FunctionIsolate(std::shared_ptr<const FunctionSpec> spec,
-                                 const WorkerContext& worker)
-    : spec_(std::move(spec)), worker_(worker) {}
+FunctionIsolate::FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb)
+    : worker_(worker), memory_mb_(memory_mb) {}
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
     std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us) {
-  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(std::move(spec), worker));
-  HEARTH_RETURN_IF_ERROR(self->Boot(deadline_us));
+  HEARTH_ASSIGN_OR_RETURN(std::unique_ptr<FunctionIsolate> self,
+                          BootBlank(worker, spec->limits.memory_mb));
+  HEARTH_RETURN_IF_ERROR(self->Load(std::move(spec), deadline_us));
   return self;
 }
 
-absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
-  const size_t memory_bytes = size_t{spec_->limits.memory_mb} << 20;
+absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootBlank(
+    const WorkerContext& worker, uint32_t memory_mb) {
+  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, memory_mb));
+  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot());
+  return self;
+}
+
+absl::Status FunctionIsolate::BootFromSnapshot() {
+  const size_t memory_bytes = size_t{memory_mb_} << 20;
   allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
   v8::Isolate::CreateParams params;
   params.snapshot_blob = RuntimeSnapshot();
@@ -105,6 +113,10 @@ absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
   params.array_buffer_allocator = allocator_->allocator();
   params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
   isolate_ = v8::Isolate::New(params);
+  // Every entry holds the isolate's Locker: a blank isolate may be booted on the reserve
+  // booter's thread and then handed to its worker, and the Locker is what makes V8 switch
+  // its per-thread state (stack limits and the like) over to the new thread.
+  v8::Locker locker(isolate_);
   isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(this));
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->AddNearHeapLimitCallback(&FunctionIsolate::OnNearHeapLimit, this);
@@ -113,15 +125,21 @@ absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
   context_.Reset(isolate_, context);
+  v8::Context::Scope context_scope(context);
+  return LoadRuntime(context);
+}
 
+absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us) {
+  if (spec_ != nullptr || spec->limits.memory_mb != memory_mb_) {
+    return absl::InternalError("an isolate holds one function, booted for its memory limit");
+  }
+  spec_ = std::move(spec);
   absl::Status status;
   const int64_t wall_deadline =
       std::min(deadline_us, MonotonicMicros() + worker_.options->boot_timeout_ms * kMicrosPerMs);
-  const LimitHit hit = RunGuarded(worker_.options->boot_cpu_ms * kMicrosPerMs, wall_deadline,
-                                  [&](v8::Local<v8::Context> ctx) {
-                                    status = LoadRuntime(ctx);
-                                    if (status.ok()) status = LoadModule(ctx);
-                                  });
+  const LimitHit hit =
+      RunGuarded(worker_.options->boot_cpu_ms * kMicrosPerMs, wall_deadline,
+                 [&](v8::Local<v8::Context> context) { status = LoadModule(context); });
   switch (hit) {
     case LimitHit::kNone:
       return status;
@@ -131,8 +149,8 @@ absl::Status FunctionIsolate::Boot(int64_t deadline_us) {
     case LimitHit::kTimeout:
       return absl::DeadlineExceededError("top-level code did not finish in time");
     case LimitHit::kMemory:
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "top-level code exceeded the memory limit of ", spec_->limits.memory_mb, " MB"));
+      return absl::ResourceExhaustedError(
+          absl::StrCat("top-level code exceeded the memory limit of ", memory_mb_, " MB"));
   }
   return status;
 }
@@ -156,17 +174,18 @@ absl::Status FunctionIsolate::LoadRuntime(v8::Local<v8::Context> context) {
                                              v8::ConstructorBehavior::kThrow)
                                .ToLocalChecked());
 
-  v8::Local<v8::Object> env = v8::Object::New(isolate_);
-  for (const auto& [key, value] : spec_->env) {
-    env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
-  }
-  env_.Reset(isolate_, env);
-  // From here on only the function's code runs: no strings compiled as code.
+  // From here on only a function's code runs: no strings compiled as code.
   context->AllowCodeGenerationFromStrings(false);
   return absl::OkStatus();
 }
 
 absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
+  v8::Local<v8::Object> env = v8::Object::New(isolate_);
+  for (const auto& [key, value] : spec_->env) {
+    env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
+  }
+  env_.Reset(isolate_, env);
+
   const std::string resource = absl::StrCat(spec_->name, ".js");
   v8::TryCatch try_catch(isolate_);
   v8::ScriptOrigin origin(isolate_, V8String(isolate_, resource), 0, 0, false, -1,
@@ -227,12 +246,15 @@ FunctionIsolate::~FunctionIsolate() {
         absl::UnavailableError("the agent shut down before the invocation finished"));
   }
   if (isolate_ == nullptr) return;
-  handler_.Reset();
-  env_.Reset();
-  done_fn_.Reset();
-  check_handler_fn_.Reset();
-  invoke_fn_.Reset();
-  context_.Reset();
+  {
+    v8::Locker locker(isolate_);
+    handler_.Reset();
+    env_.Reset();
+    done_fn_.Reset();
+    check_handler_fn_.Reset();
+    invoke_fn_.Reset();
+    context_.Reset();
+  }
   isolate_->Dispose();
   // Without this the default platform keeps a task runner for every dead isolate.
   v8::platform::NotifyIsolateShutdown(V8PlatformInstance(), isolate_);
@@ -241,6 +263,7 @@ FunctionIsolate::~FunctionIsolate() {
 FunctionIsolate::LimitHit FunctionIsolate::RunGuarded(
     int64_t cpu_budget_us, int64_t wall_deadline_us,
     absl::FunctionRef<void(v8::Local<v8::Context>)> fn) {
+  v8::Locker locker(isolate_);
   const int64_t cpu_start = ThisThreadCpuMicros();
   worker_.watchdog->Arm(worker_.worker_index, isolate_, worker_.cpu_clock,
                         cpu_start + std::max<int64_t>(cpu_budget_us, 0), wall_deadline_us);
@@ -344,7 +367,7 @@ void FunctionIsolate::AfterJs(LimitHit hit) {
       return Finish(v1::OUTCOME_TIMEOUT, "exceeded the time limit of the invocation");
     case LimitHit::kMemory:
       return Finish(v1::OUTCOME_MEMORY_LIMIT,
-                    absl::StrCat("exceeded the memory limit of ", spec_->limits.memory_mb, " MB"));
+                    absl::StrCat("exceeded the memory limit of ", memory_mb_, " MB"));
     case LimitHit::kNone:
       break;
   }
@@ -384,7 +407,10 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
   }
 
   v8::HeapStatistics heap;
-  isolate_->GetHeapStatistics(&heap);
+  {
+    v8::Locker locker(isolate_);
+    isolate_->GetHeapStatistics(&heap);
+  }
   v1::ExecutionReport& report = *response.mutable_report();
   report.set_cold(cold_);
   report.set_queue_us(static_cast<uint64_t>(
@@ -397,17 +423,18 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
 
   spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
   last_used_us_ = now;
+  const uint32_t quota = spec_->pool.max_invocations_per_isolate;
+  const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
+  std::move(invocation->done)(absl::OkStatus());
   {
-    // Run the platform's foreground tasks for this isolate (GC finalisation and the
-    // like) while it is idle, so they never wait behind an invocation.
+    // Now that the caller has its answer: run the platform's foreground tasks for this
+    // isolate (GC finalisation and the like), so they never wait behind an invocation.
+    v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
     while (v8::platform::PumpMessageLoop(V8PlatformInstance(), isolate_)) {
     }
   }
-  const uint32_t quota = spec_->pool.max_invocations_per_isolate;
-  const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
-  std::move(invocation->done)(absl::OkStatus());
   // Last, and from a local: the callback may destroy this isolate.
   FinishedCallback on_finished = std::move(on_finished_);
   std::move(on_finished)(this, reusable);

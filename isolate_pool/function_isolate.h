@@ -34,15 +34,24 @@ class FunctionIsolate final : public ConsoleSink {
   // callback may destroy the isolate.
   using FinishedCallback = absl::AnyInvocable<void(FunctionIsolate* isolate, bool reusable)>;
 
-  // Boots an isolate and evaluates the function's module in it, under the boot budgets
-  // and `deadline_us` (monotonic). Failures say whose fault it was, by status code:
+  // Boots an isolate and loads the function into it (BootBlank, then Load).
+  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> Create(
+      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us);
+
+  // Boots an isolate from the runtime snapshot with no function in it yet, sized for
+  // functions with a `memory_mb` limit: the pre-booted reserve a cold start draws from.
+  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> BootBlank(const WorkerContext& worker,
+                                                                    uint32_t memory_mb);
+
+  // Loads `spec` into this blank isolate: evaluates its module (the top-level code) under
+  // the boot budgets and `deadline_us` (monotonic). An isolate holds one function for its
+  // whole life. Failures say whose fault it was, by status code:
   //   kInvalidArgument   the source does not compile, its top level threw, or its default
   //                      export is not a handler (the message names line and column);
   //   kOutOfRange        top-level code exceeded the CPU budget;
   //   kDeadlineExceeded  top-level code exceeded the wall-clock budget or `deadline_us`;
   //   kResourceExhausted top-level code exceeded the memory limit.
-  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> Create(
-      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us);
+  absl::Status Load(std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us);
 
   ~FunctionIsolate() override;
   FunctionIsolate(const FunctionIsolate&) = delete;
@@ -54,6 +63,7 @@ class FunctionIsolate final : public ConsoleSink {
              FinishedCallback on_finished);
 
   const std::shared_ptr<const FunctionSpec>& spec() const { return spec_; }
+  uint32_t memory_mb() const { return memory_mb_; }
   uint64_t invocations() const { return invocations_; }
   int64_t last_used_us() const { return last_used_us_; }
 
@@ -63,8 +73,8 @@ class FunctionIsolate final : public ConsoleSink {
  private:
   enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
 
-  FunctionIsolate(std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
-  absl::Status Boot(int64_t deadline_us);
+  FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
+  absl::Status BootFromSnapshot();
   absl::Status LoadRuntime(v8::Local<v8::Context> context);
   absl::Status LoadModule(v8::Local<v8::Context> context);
 
@@ -81,8 +91,9 @@ class FunctionIsolate final : public ConsoleSink {
   void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
 
-  const std::shared_ptr<const FunctionSpec> spec_;
+  std::shared_ptr<const FunctionSpec> spec_;  // Null until Load().
   const WorkerContext worker_;
+  const uint32_t memory_mb_;
   std::unique_ptr<LimitedArrayBufferAllocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;

@@ -6,20 +6,25 @@
 
 #include "absl/strings/str_cat.h"
 #include "isolate_pool/execution_watchdog.h"
+#include "isolate_pool/reserve_booter.h"
 #include "isolate_pool/worker.h"
 
 namespace hearth {
 
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
-    : options_(options), watchdog_(std::make_unique<ExecutionWatchdog>(options.workers)) {
+    : options_(options),
+      watchdog_(std::make_unique<ExecutionWatchdog>(options.workers)),
+      booter_(options.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr) {
   workers_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), &options_));
+    workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));
   }
 }
 
 IsolatePool::~IsolatePool() {
-  // Workers first: their isolates may still be armed in the watchdog.
+  // The booter first: its deliveries post to workers. Then the workers: their isolates
+  // may still be armed in the watchdog.
+  booter_.reset();
   workers_.clear();
   watchdog_.reset();
 }

@@ -21,6 +21,7 @@
 namespace hearth {
 
 class ExecutionWatchdog;
+class ReserveBooter;
 class Worker;
 
 class IsolatePool {
@@ -62,6 +63,7 @@ class IsolatePool {
  private:
   const IsolatePoolOptions options_;
   std::unique_ptr<ExecutionWatchdog> watchdog_;
+  std::unique_ptr<ReserveBooter> booter_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 

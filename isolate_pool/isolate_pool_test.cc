@@ -5,7 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -290,6 +293,56 @@ TEST_F(IsolatePoolTest, ResolveLimitsAppliesDefaultsAndRefusesAboveCaps) {
   auto too_much = pool_.ResolveLimits({.cpu_ms = 1'000'000});
   EXPECT_EQ(too_much.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(too_much.status().message(), HasSubstr("cpu_ms"));
+}
+
+}  // namespace
+}  // namespace hearth
+
+namespace hearth {
+namespace {
+
+// Many threads invoking several functions on both workers at once, cold and warm, while
+// one of them is redeployed: every invocation gets exactly one answer, from the version
+// it was submitted with. Run it under the asan preset too.
+TEST_F(IsolatePoolTest, ConcurrentInvocationsAcrossWorkersStayCorrect) {
+  std::vector<std::shared_ptr<FunctionSpec>> specs;
+  for (int f = 0; f < 3; ++f) {
+    specs.push_back(
+        Spec(absl::StrCat("f", f), absl::StrCat(R"(
+      let n = 0;
+      export default async (request) => {
+        await null;
+        return 'f)",
+                                                f, R"(:' + (++n > 0) + ':' + (await request.text());
+      };)")));
+    ASSERT_TRUE(Prepare(specs.back(), f % 2).ok());
+  }
+  auto redeployed = Spec("f0", "export default async (r) => 'f0:v2:' + (await r.text());");
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 150;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int f = (t + i) % 3;
+        auto spec = (f == 0 && i >= kPerThread / 2) ? redeployed : specs[f];
+        v1::InvokeRequest request;
+        request.mutable_request()->set_method("POST");
+        request.mutable_request()->set_body(absl::StrCat(t, "-", i));
+        request.set_force_cold(i % 7 == 0);
+        v1::InvokeResponse response = Invoke(spec, (t + i) % 2, request);
+        const std::string expected = spec == redeployed ? absl::StrCat("f0:v2:", t, "-", i)
+                                                        : absl::StrCat("f", f, ":true:", t, "-", i);
+        if (response.outcome() != v1::OUTCOME_OK || response.response().body() != expected) {
+          wrong.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace

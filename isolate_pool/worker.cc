@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/status_macros.h"
 #include "isolate_pool/v8_platform.h"
 
 namespace hearth {
@@ -25,7 +26,9 @@ v1::Outcome OutcomeOfBootFailure(const absl::Status& status) {
 
 }  // namespace
 
-Worker::Worker(int index, ExecutionWatchdog* watchdog, const IsolatePoolOptions* options) {
+Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
+               const IsolatePoolOptions* options)
+    : booter_(booter) {
   V8PlatformInstance();  // V8 is initialised before any worker creates an isolate.
   context_.worker_index = index;
   context_.watchdog = watchdog;
@@ -36,9 +39,40 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, const IsolatePoolOptions*
         // Busy isolates answer their invocations ("agent shut down") as they go.
         busy_.clear();
         idle_.clear();
+        reserve_.clear();
       });
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
+  thread_->Post([this] { ScheduleRefill(); });
+}
+
+void Worker::ScheduleRefill() {
+  if (booter_ == nullptr) return;
+  const uint32_t memory_mb = context_.options->default_limits.memory_mb;
+  while (reserve_.size() + reserve_requested_ < context_.options->reserve_per_worker) {
+    ++reserve_requested_;
+    booter_->Request(context_, memory_mb, [this](std::unique_ptr<FunctionIsolate> blank) {
+      // On the booter thread. If the worker is stopping, the task and the isolate in it
+      // are destroyed here, which the isolate's Locker allows.
+      thread_->Post([this, blank = std::move(blank)]() mutable {
+        --reserve_requested_;
+        if (blank != nullptr) reserve_.push_back(std::move(blank));
+      });
+    });
+  }
+}
+
+absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
+    std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us) {
+  if (reserve_.empty() || spec->limits.memory_mb != reserve_.back()->memory_mb()) {
+    return FunctionIsolate::Create(std::move(spec), context_, deadline_us);
+  }
+  std::unique_ptr<FunctionIsolate> isolate = std::move(reserve_.back());
+  reserve_.pop_back();
+  ScheduleRefill();
+  // A failed load leaves the isolate half-initialised: it is dropped, never reused.
+  HEARTH_RETURN_IF_ERROR(isolate->Load(std::move(spec), deadline_us));
+  return isolate;
 }
 
 Worker::~Worker() { thread_->Stop(); }
@@ -66,8 +100,7 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
         const std::shared_ptr<const FunctionSpec>& spec = request->spec;
         const int64_t deadline =
             MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
-        absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate =
-            FunctionIsolate::Create(spec, context_, deadline);
+        absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
         if (!isolate.ok()) return std::move(request->done)(isolate.status());
         // Older versions' idle isolates will never be used again.
         std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec->name];
@@ -123,7 +156,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
   int64_t boot_us = 0;
   if (cold) {
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> booted =
-        FunctionIsolate::Create(invocation->function, context_, invocation->deadline_us);
+        NewIsolateFor(invocation->function, invocation->deadline_us);
     boot_us = MonotonicMicros() - started;
     if (!booted.ok()) {
       response.set_outcome(OutcomeOfBootFailure(booted.status()));

@@ -17,6 +17,7 @@
 #include "common/loop_thread.h"
 #include "isolate_pool/function_isolate.h"
 #include "isolate_pool/invocation.h"
+#include "isolate_pool/reserve_booter.h"
 #include "isolate_pool/worker_context.h"
 
 namespace hearth {
@@ -25,7 +26,10 @@ class Worker {
  public:
   using PreparedCallback = absl::AnyInvocable<void(absl::Status) &&>;
 
-  Worker(int index, ExecutionWatchdog* watchdog, const IsolatePoolOptions* options);
+  // `booter` (may be null: no reserve) must outlive the worker's use of it: the pool
+  // destroys it before its workers.
+  Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
+         const IsolatePoolOptions* options);
   ~Worker();  // Finishes queued work, disposes every isolate, joins the thread.
 
   Worker(const Worker&) = delete;
@@ -46,6 +50,13 @@ class Worker {
   void RunInvocation(std::unique_ptr<Invocation> invocation);
   // An idle isolate holding exactly `spec`'s version, or null.
   std::unique_ptr<FunctionIsolate> TakeIdle(const FunctionSpec& spec);
+  // A fresh isolate holding `spec`: a reserve isolate with the function loaded into it
+  // when one fits, else one booted for it. Failures as FunctionIsolate::Load.
+  absl::StatusOr<std::unique_ptr<FunctionIsolate>> NewIsolateFor(
+      std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us);
+  // Asks the booter for blank isolates until the reserve (with those on their way) is
+  // back at its target size.
+  void ScheduleRefill();
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
 
@@ -55,6 +66,9 @@ class Worker {
   // Loop-thread state.
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<FunctionIsolate>>> idle_;
   absl::flat_hash_map<FunctionIsolate*, std::unique_ptr<FunctionIsolate>> busy_;
+  ReserveBooter* const booter_;
+  std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
+  size_t reserve_requested_ = 0;                           // Asked of the booter, not here yet.
 
   // Last member: its thread must stop before the state above is destroyed.
   std::unique_ptr<LoopThread> thread_;

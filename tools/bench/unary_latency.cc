@@ -5,7 +5,7 @@
 //   - Invoke of hello with force_cold (a fresh isolate every time).
 // Prints p50/p90/p99 in microseconds, and the agent's own report phases.
 //
-//   build/release/tools/bench/unary_latency [iterations]
+//   build/release/tools/bench/unary_latency [iterations [agent flags...]]
 
 #include <algorithm>
 #include <chrono>
@@ -45,7 +45,8 @@ std::string ReadFile(const std::string& path) {
 
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 2000;
-  auto agent = hearth::testing::AgentProcess::Start();
+  auto agent = hearth::testing::AgentProcess::Start(
+      std::vector<std::string>(argv + std::min(argc, 2), argv + argc));
   if (!agent.ok()) {
     std::fprintf(stderr, "%s\n", std::string(agent.status().message()).c_str());
     return 1;

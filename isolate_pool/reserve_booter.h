@@ -1,0 +1,55 @@
+// ReserveBooter: boots blank isolates (runtime snapshot, context, no function) for the
+// workers' reserves on its own thread, at SCHED_IDLE priority: it uses CPU time nobody
+// else wants, so refilling a reserve never delays an invocation. Under sustained load it
+// falls behind and workers boot cold-start isolates themselves, as without a reserve.
+//
+// Thread: Request() from any thread (workers call it from their loops); the booter thread
+// is private. Booted isolates are delivered with the callback given to Request(), on the
+// booter thread; the receiver hands them to their worker with LoopThread::Post.
+#ifndef HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
+#define HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
+
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+#include "isolate_pool/function_isolate.h"
+#include "isolate_pool/worker_context.h"
+
+namespace hearth {
+
+class ReserveBooter {
+ public:
+  using Delivery = absl::AnyInvocable<void(std::unique_ptr<FunctionIsolate>) &&>;
+
+  ReserveBooter();
+  ~ReserveBooter();  // Drops requests not started yet; joins.
+
+  ReserveBooter(const ReserveBooter&) = delete;
+  ReserveBooter& operator=(const ReserveBooter&) = delete;
+
+  // Boots one blank isolate for `worker` (sized for `memory_mb`) and passes it to `deliver`.
+  void Request(const WorkerContext& worker, uint32_t memory_mb, Delivery deliver)
+      ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  struct Job {
+    WorkerContext worker;
+    uint32_t memory_mb = 0;
+    Delivery deliver;
+  };
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !jobs_.empty(); }
+
+  absl::Mutex mu_;
+  std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
