@@ -235,11 +235,15 @@ absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
   return absl::OkStatus();
 }
 
+void FunctionIsolate::DetachFromLoop() {
+  if (deadline_timer_ == nullptr) return;
+  uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
+           [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
+  deadline_timer_ = nullptr;
+}
+
 FunctionIsolate::~FunctionIsolate() {
-  if (deadline_timer_ != nullptr) {
-    uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
-             [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
-  }
+  DetachFromLoop();
   if (current_ != nullptr) {
     // Only reachable when the worker shuts down with an invocation in flight.
     std::move(current_->done)(

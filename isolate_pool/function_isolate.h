@@ -62,6 +62,10 @@ class FunctionIsolate final : public ConsoleSink {
   void Start(std::unique_ptr<Invocation> invocation, bool cold, int64_t boot_us,
              FinishedCallback on_finished);
 
+  // Closes the isolate's libuv handles; afterwards it may be destroyed on another thread
+  // (see ReserveBooter::Retire). Call on the worker thread, with no invocation running.
+  void DetachFromLoop();
+
   const std::shared_ptr<const FunctionSpec>& spec() const { return spec_; }
   uint32_t memory_mb() const { return memory_mb_; }
   uint64_t invocations() const { return invocations_; }

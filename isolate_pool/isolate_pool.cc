@@ -22,10 +22,11 @@ IsolatePool::IsolatePool(const IsolatePoolOptions& options)
 }
 
 IsolatePool::~IsolatePool() {
-  // The booter first: its deliveries post to workers. Then the workers: their isolates
-  // may still be armed in the watchdog.
-  booter_.reset();
+  // The booter's thread first: its deliveries post to workers. Then the workers (their
+  // isolates may still be armed in the watchdog); they may still call the stopped booter.
+  if (booter_ != nullptr) booter_->Stop();
   workers_.clear();
+  booter_.reset();
   watchdog_.reset();
 }
 

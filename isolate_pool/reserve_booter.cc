@@ -18,9 +18,12 @@ ReserveBooter::ReserveBooter() {
   });
 }
 
-ReserveBooter::~ReserveBooter() {
+ReserveBooter::~ReserveBooter() { Stop(); }
+
+void ReserveBooter::Stop() {
   {
     absl::MutexLock lock(&mu_);
+    if (stop_) return;
     stop_ = true;
   }
   thread_.join();
@@ -28,24 +31,46 @@ ReserveBooter::~ReserveBooter() {
 
 void ReserveBooter::Request(const WorkerContext& worker, uint32_t memory_mb, Delivery deliver) {
   absl::MutexLock lock(&mu_);
+  if (stop_) return;
   jobs_.push_back(Job{worker, memory_mb, std::move(deliver)});
+}
+
+void ReserveBooter::Retire(std::unique_ptr<FunctionIsolate> isolate) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stop_) {
+      retired_.push_back(std::move(isolate));
+      return;
+    }
+  }
+  isolate.reset();  // Stopped: disposed here, outside the lock.
 }
 
 void ReserveBooter::Run() {
   for (;;) {
     Job job;
+    std::vector<std::unique_ptr<FunctionIsolate>> retired;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(this, &ReserveBooter::HasWork));
-      if (stop_) return;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
+      if (stop_) {
+        retired.swap(retired_);
+        break;
+      }
+      // Boots first: a cold start may be waiting for one; disposals only free memory.
+      if (jobs_.empty()) {
+        retired.swap(retired_);
+      } else {
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
     }
+    if (!retired.empty()) continue;  // Disposed here, as `retired` goes out of scope.
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> blank =
         FunctionIsolate::BootBlank(job.worker, job.memory_mb);
     // A failed boot delivers nothing; the worker asks again after its next cold start.
     std::move(job.deliver)(blank.ok() ? *std::move(blank) : nullptr);
   }
-}
+}  // Isolates retired before the stop are disposed on the way out.
 
 }  // namespace hearth

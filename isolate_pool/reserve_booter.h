@@ -1,7 +1,8 @@
-// ReserveBooter: boots blank isolates (runtime snapshot, context, no function) for the
-// workers' reserves on its own thread, at SCHED_IDLE priority: it uses CPU time nobody
-// else wants, so refilling a reserve never delays an invocation. Under sustained load it
-// falls behind and workers boot cold-start isolates themselves, as without a reserve.
+// ReserveBooter: the isolate work that need not happen on a worker's loop, done on its own
+// lower-priority thread: booting blank isolates (runtime snapshot, context, no function)
+// for the workers' reserves, and disposing of isolates the workers are done with. Neither
+// then delays an invocation. Under sustained load it falls behind, and workers boot
+// cold-start isolates themselves, as without a reserve.
 //
 // Thread: Request() from any thread (workers call it from their loops); the booter thread
 // is private. Booted isolates are delivered with the callback given to Request(), on the
@@ -12,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
@@ -26,7 +28,12 @@ class ReserveBooter {
   using Delivery = absl::AnyInvocable<void(std::unique_ptr<FunctionIsolate>) &&>;
 
   ReserveBooter();
-  ~ReserveBooter();  // Drops requests not started yet; joins.
+  ~ReserveBooter();  // Stop()s.
+
+  // Disposes of what was retired, drops requests not started yet, and joins the thread.
+  // Afterwards Request() does nothing and Retire() disposes on the caller's thread, so
+  // workers may outlive the booter's thread (but not the object).
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
   ReserveBooter(const ReserveBooter&) = delete;
   ReserveBooter& operator=(const ReserveBooter&) = delete;
@@ -35,6 +42,10 @@ class ReserveBooter {
   void Request(const WorkerContext& worker, uint32_t memory_mb, Delivery deliver)
       ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Disposes of `isolate` on the booter thread. The caller has called
+  // FunctionIsolate::DetachFromLoop() on the isolate's own worker first.
+  void Retire(std::unique_ptr<FunctionIsolate> isolate) ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   struct Job {
     WorkerContext worker;
@@ -42,10 +53,13 @@ class ReserveBooter {
     Delivery deliver;
   };
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
-  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !jobs_.empty(); }
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stop_ || !jobs_.empty() || !retired_.empty();
+  }
 
   absl::Mutex mu_;
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<FunctionIsolate>> retired_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

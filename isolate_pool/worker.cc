@@ -104,7 +104,10 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
         if (!isolate.ok()) return std::move(request->done)(isolate.status());
         // Older versions' idle isolates will never be used again.
         std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec->name];
-        std::erase_if(idle, [&](const auto& i) { return i->spec()->version != spec->version; });
+        for (auto& old : idle) {
+          if (old->spec()->version != spec->version) Retire(std::move(old));
+        }
+        std::erase(idle, nullptr);
         KeepIdle(*std::move(isolate));
         std::move(request->done)(absl::OkStatus());
       })) {
@@ -114,7 +117,17 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
 }
 
 void Worker::Remove(std::string name) {
-  thread_->Post([this, name = std::move(name)] { idle_.erase(name); });
+  thread_->Post([this, name = std::move(name)] {
+    auto node = idle_.extract(name);
+    if (node.empty()) return;
+    for (auto& isolate : node.mapped()) Retire(std::move(isolate));
+  });
+}
+
+void Worker::Retire(std::unique_ptr<FunctionIsolate> isolate) {
+  if (booter_ == nullptr || isolate == nullptr) return;  // Destroyed here.
+  isolate->DetachFromLoop();
+  booter_->Retire(std::move(isolate));
 }
 
 std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
@@ -125,7 +138,7 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
     std::unique_ptr<FunctionIsolate> isolate = std::move(idle.back());
     idle.pop_back();
     if (isolate->spec()->version == spec.version) return isolate;
-    // An older version: dropped here, disposed by the unique_ptr.
+    Retire(std::move(isolate));  // An older version.
   }
   return nullptr;
 }
@@ -134,6 +147,8 @@ void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
   if (idle.size() < context_.options->max_idle_per_function_per_worker) {
     idle.push_back(std::move(isolate));
+  } else {
+    Retire(std::move(isolate));
   }
 }
 
@@ -185,7 +200,11 @@ void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
   if (node.empty()) return;  // Shutting down: busy_ is being cleared.
-  if (reusable) KeepIdle(std::move(node.mapped()));
+  if (reusable) {
+    KeepIdle(std::move(node.mapped()));
+  } else {
+    Retire(std::move(node.mapped()));
+  }
 }
 
 }  // namespace hearth

@@ -59,6 +59,8 @@ class Worker {
   void ScheduleRefill();
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
+  // Disposes of `isolate` off the loop when a booter exists, else here.
+  void Retire(std::unique_ptr<FunctionIsolate> isolate);
 
   WorkerContext context_;
   std::atomic<int> inflight_{0};

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "hearth/v1/agent.grpc.pb.h"
@@ -112,6 +113,36 @@ TEST_F(AgentE2eTest, HearthctlDeploysInvokesListsAndRemovesTheHelloExample) {
   EXPECT_EQ(gone.exit_code, 1);
   EXPECT_THAT(gone.err, HasSubstr("not found"));
   EXPECT_EQ(nlohmann::json::parse(Ctl({"list", "--output", "json"}).out).size(), 0u);
+}
+
+TEST_F(AgentE2eTest, HearthctlBenchWritesTheContractedJson) {
+  ASSERT_EQ(Ctl({"deploy", "hello", ExamplePath("hello.js")}).exit_code, 0);
+  const std::string json_file = absl::StrCat(state_dir_.path(), "/bench.json");
+  const std::string plot_file = absl::StrCat(state_dir_.path(), "/bench.svg");
+  CommandResult warm =
+      Ctl({"bench", "hello", "-n", "40", "-c", "4", "--json", json_file, "--plot", plot_file});
+  ASSERT_EQ(warm.exit_code, 0) << warm.err;
+  nlohmann::json report = nlohmann::json::parse(std::ifstream(json_file));
+  EXPECT_EQ(report["function"], "hello");
+  EXPECT_EQ(report["mode"], "warm");
+  EXPECT_EQ(report["count"], 40);
+  EXPECT_EQ(report["concurrency"], 4);
+  EXPECT_EQ(report["errors"], 0);
+  EXPECT_GT(report["throughput_rps"].get<double>(), 0);
+  EXPECT_GT(report["latency_us"]["p50"].get<double>(), 0);
+  EXPECT_GE(report["latency_us"]["max"].get<double>(), report["latency_us"]["p99"].get<double>());
+  // Warm: most requests find an idle isolate (the first few at concurrency 4 boot one).
+  EXPECT_EQ(report["phases_us"]["boot"]["p50"], 0);
+  std::stringstream svg;
+  svg << std::ifstream(plot_file).rdbuf();
+  EXPECT_THAT(svg.str(), HasSubstr("<svg"));
+
+  CommandResult cold = Ctl({"bench", "hello", "--cold", "-n", "10", "--output", "json"});
+  ASSERT_EQ(cold.exit_code, 0) << cold.err;
+  nlohmann::json cold_report = nlohmann::json::parse(cold.out);
+  EXPECT_EQ(cold_report["mode"], "cold");
+  EXPECT_EQ(cold_report["count"], 10);
+  EXPECT_GT(cold_report["phases_us"]["boot"]["p50"].get<double>(), 0);
 }
 
 TEST_F(AgentE2eTest, HearthctlPassesDataAndReportsFunctionFailuresWithExitCode) {

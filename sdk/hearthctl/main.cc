@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ctl::AddDescribeCommand(app, context);
   ctl::AddRmCommand(app, context);
   ctl::AddHealthCommand(app, context);
+  ctl::AddBenchCommand(app, context);
 
   app.require_subcommand(1);
   try {
