@@ -30,12 +30,6 @@ namespace {
 
 constexpr int64_t kMicrosPerMs = 1000;
 
-v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
-
 std::string ToStdString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   v8::String::Utf8Value utf8(isolate, value);
   return *utf8 == nullptr ? std::string("<unprintable>") : std::string(*utf8, utf8.length());

@@ -123,6 +123,12 @@ v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length
   return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, std::move(store)), 0, length);
 }
 
+v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
 bool IsValidUtf8(std::string_view data) {
   const auto* s = reinterpret_cast<const uint8_t*>(data.data());
   const size_t n = data.size();

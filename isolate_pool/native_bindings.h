@@ -38,6 +38,9 @@ const intptr_t* NativeExternalReferences();
 // NewBackingStore(isolate, n) would abort the process instead.
 v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length, char** data);
 
+// A V8 string of UTF-8 `text` (which must be shorter than v8::String::kMaxLength).
+v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text);
+
 // True if `data` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
 bool IsValidUtf8(std::string_view data);
 

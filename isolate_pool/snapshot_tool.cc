@@ -29,12 +29,6 @@
 namespace hearth {
 namespace {
 
-v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text) {
-  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
-                                 static_cast<int>(text.size()))
-      .ToLocalChecked();
-}
-
 int Fail(v8::Isolate* isolate, const v8::TryCatch& try_catch, const char* step) {
   v8::String::Utf8Value error(isolate, try_catch.Exception());
   std::fprintf(stderr, "hearth-snapshot-tool: %s: %s\n", step,
