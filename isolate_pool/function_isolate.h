@@ -40,8 +40,11 @@ class FunctionIsolate final : public ConsoleSink {
 
   // Boots an isolate from the runtime snapshot with no function in it yet, sized for
   // functions with a `memory_mb` limit: the pre-booted reserve a cold start draws from.
+  // `warm_up` also runs a built-in module and invocation through it, so that a later Load
+  // and first invocation do not pay V8's first-use costs (worth it off the invoke path).
   static absl::StatusOr<std::unique_ptr<FunctionIsolate>> BootBlank(const WorkerContext& worker,
-                                                                    uint32_t memory_mb);
+                                                                    uint32_t memory_mb,
+                                                                    bool warm_up);
 
   // Loads `spec` into this blank isolate: evaluates its module (the top-level code) under
   // the boot budgets and `deadline_us` (monotonic). An isolate holds one function for its
@@ -78,9 +81,18 @@ class FunctionIsolate final : public ConsoleSink {
   enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
 
   FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
-  absl::Status BootFromSnapshot();
+  absl::Status BootFromSnapshot(bool warm_up);
   absl::Status LoadRuntime(v8::Local<v8::Context> context);
   absl::Status LoadModule(v8::Local<v8::Context> context);
+  // Compiles, instantiates and evaluates `text` as an ES module and returns its checked
+  // default export; empty (with OK) when execution was terminated.
+  absl::StatusOr<v8::Local<v8::Value>> EvaluateModule(v8::Local<v8::Context> context,
+                                                      const std::string& resource,
+                                                      std::string_view text);
+  void WarmUp(v8::Local<v8::Context> context);
+  // Calls the runtime's invoke(); false if it threw (it catches the handler's own errors).
+  bool CallInvoke(v8::Local<v8::Context> context, v8::Local<v8::Value> handler,
+                  const v1::HttpRequest& request, v8::Local<v8::Value> env);
 
   // Enters the isolate and runs `fn` (and the microtasks it queued) with the watchdog
   // armed for `cpu_budget_us` of CPU and until `wall_deadline_us`.

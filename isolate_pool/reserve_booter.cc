@@ -67,7 +67,7 @@ void ReserveBooter::Run() {
     }
     if (!retired.empty()) continue;  // Disposed here, as `retired` goes out of scope.
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> blank =
-        FunctionIsolate::BootBlank(job.worker, job.memory_mb);
+        FunctionIsolate::BootBlank(job.worker, job.memory_mb, /*warm_up=*/true);
     // A failed boot delivers nothing; the worker asks again after its next cold start.
     std::move(job.deliver)(blank.ok() ? *std::move(blank) : nullptr);
   }
