@@ -1,5 +1,6 @@
 // hearthctl bench NAME [--cold|--warm] [-n COUNT | --duration S] [-c CONCURRENCY]
-//                      [--json FILE] [--plot FILE.svg] [request flags as for invoke]
+//                      [--interval-ms MS] [--json FILE] [--plot FILE.svg]
+//                      [request flags as for invoke]
 //
 // Drives the agent with CONCURRENCY closed loops of unary Invoke calls over one channel
 // and reports client-side latency with the agent's own phases (queue, boot, run). --cold
@@ -34,6 +35,7 @@ struct BenchCommand {
   uint64_t count = 1000;
   double duration_s = 0;
   int concurrency = 1;
+  double interval_ms = 0;
   std::string json_file;
   std::string plot_file;
   CLI::Option* count_option = nullptr;
@@ -72,8 +74,11 @@ BenchRun RunBench(const client::AgentClient& client, const BenchCommand& command
   auto loop = [&] {
     std::vector<BenchSample> samples;
     uint64_t errors = 0;
-    for (;;) {
+    for (bool first = true;; first = false) {
       if (total > 0 ? tickets.fetch_add(1) >= total : Clock::now() >= stop_at) break;
+      if (command.interval_ms > 0 && !first) {
+        std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(command.interval_ms));
+      }
       const Clock::time_point sent = Clock::now();
       absl::StatusOr<v1::InvokeResponse> response = client.Invoke(request);
       const double latency_us =
@@ -184,6 +189,10 @@ void AddBenchCommand(CLI::App& app, CommandContext& context) {
   command->add_option("-c,--concurrency", c.concurrency, "Requests in flight at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 4096));
+  command
+      ->add_option("--interval-ms", c.interval_ms,
+                   "Pause between one loop's requests (spaced cold starts, light load)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--json", c.json_file, "Also write the results as JSON to this file");
   command->add_option("--plot", c.plot_file, "Also write an SVG latency plot to this file");
   c.data_option = command->add_option("-d,--data", c.data, "Request body");
