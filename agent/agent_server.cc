@@ -13,6 +13,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "agent/pool_collector.h"
 #include "common/status_macros.h"
 
 namespace hearth {
@@ -73,6 +74,9 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
   pool_ = std::make_unique<IsolatePool>(options.pool);
   registry_ = std::make_unique<FunctionRegistry>();
   scheduler_ = std::make_unique<Scheduler>(pool_.get(), registry_.get(), options.scheduler);
+  pool_collector_ =
+      std::make_shared<PoolCollector>(pool_.get(), registry_.get(), options.max_function_labels);
+  metrics_->AddCollectable(pool_collector_);
   service_ = std::make_unique<AgentService>(AgentServiceDeps{
       .scheduler = scheduler_.get(),
       .registry = registry_.get(),
@@ -134,6 +138,7 @@ void AgentServer::Drain(uint32_t grace_ms) {
                  grace_ms);
   }
   // Workers answer whatever is still running, then stop; every reactor is finished.
+  pool_collector_->Detach();
   pool_.reset();
   // Nothing of ours is in flight any more; what is left (health watches) ends now.
   server_->Shutdown(std::chrono::system_clock::now());

@@ -14,6 +14,7 @@
 #include "agent/agent_options.h"
 #include "agent/agent_service.h"
 #include "agent/metrics.h"
+#include "agent/pool_collector.h"
 #include "agent/state_store.h"
 #include "isolate_pool/isolate_pool.h"
 #include "scheduler/function_registry.h"
@@ -42,6 +43,7 @@ class AgentServer {
 
   std::unique_ptr<AgentMetrics> metrics_;
   std::unique_ptr<IsolatePool> pool_;
+  std::shared_ptr<PoolCollector> pool_collector_;  // Shared with the exposer.
   std::unique_ptr<FunctionRegistry> registry_;
   std::unique_ptr<Scheduler> scheduler_;
   std::optional<StateStore> state_;

@@ -143,6 +143,11 @@ absl::StatusOr<int> AgentMetrics::Serve(const std::string& listen) {
   return ports.front();
 }
 
+void AgentMetrics::AddCollectable(std::shared_ptr<prometheus::Collectable> collectable) {
+  collectables_.push_back(collectable);
+  if (exposer_ != nullptr) exposer_->RegisterCollectable(collectable);
+}
+
 std::shared_ptr<FunctionObserver> AgentMetrics::ForFunction(const std::string& function) {
   absl::MutexLock lock(&mu_);
   if (auto it = observers_.find(function); it != observers_.end()) return it->second;

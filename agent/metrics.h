@@ -20,6 +20,7 @@
 #include "isolate_pool/observer.h"
 
 namespace prometheus {
+class Collectable;
 class Exposer;
 class Registry;
 }  // namespace prometheus
@@ -39,7 +40,8 @@ class AgentMetrics {
   std::shared_ptr<FunctionObserver> ForFunction(const std::string& function)
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  prometheus::Registry& registry() { return *registry_; }
+  // Adds a collectable read at every scrape; it must stay valid while metrics are served.
+  void AddCollectable(std::shared_ptr<prometheus::Collectable> collectable);
 
   // The metric families; an implementation detail of metrics.cc.
   struct Families;
@@ -49,6 +51,7 @@ class AgentMetrics {
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<Families> families_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;  // Kept alive here.
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<FunctionObserver>> observers_
       ABSL_GUARDED_BY(mu_);

@@ -32,6 +32,9 @@ struct FunctionPoolSettings {
 // Counters of a function across its versions.
 struct FunctionStats {
   std::atomic<uint64_t> invocations{0};  // Accepted since the agent started.
+  // Isolates holding the function (any version), kept by the workers as they move.
+  std::atomic<int64_t> warm_isolates{0};  // Idle, ready for an invocation.
+  std::atomic<int64_t> busy_isolates{0};  // Running an invocation.
 };
 
 struct FunctionSpec {

@@ -105,7 +105,9 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
         // Older versions' idle isolates will never be used again.
         std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec->name];
         for (auto& old : idle) {
-          if (old->spec()->version != spec->version) Retire(std::move(old));
+          if (old->spec()->version == spec->version) continue;
+          old->spec()->stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
+          Retire(std::move(old));
         }
         std::erase(idle, nullptr);
         KeepIdle(*std::move(isolate));
@@ -120,7 +122,10 @@ void Worker::Remove(std::string name) {
   thread_->Post([this, name = std::move(name)] {
     auto node = idle_.extract(name);
     if (node.empty()) return;
-    for (auto& isolate : node.mapped()) Retire(std::move(isolate));
+    for (auto& isolate : node.mapped()) {
+      isolate->spec()->stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
+      Retire(std::move(isolate));
+    }
   });
 }
 
@@ -137,6 +142,7 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
   while (!idle.empty()) {
     std::unique_ptr<FunctionIsolate> isolate = std::move(idle.back());
     idle.pop_back();
+    isolate->spec()->stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
     if (isolate->spec()->version == spec.version) return isolate;
     Retire(std::move(isolate));  // An older version.
   }
@@ -146,6 +152,7 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
 void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
   if (idle.size() < context_.options->max_idle_per_function_per_worker) {
+    isolate->spec()->stats->warm_isolates.fetch_add(1, std::memory_order_relaxed);
     idle.push_back(std::move(isolate));
   } else {
     Retire(std::move(isolate));
@@ -190,6 +197,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
     isolate = *std::move(booted);
   }
   FunctionIsolate* raw = isolate.get();
+  raw->spec()->stats->busy_isolates.fetch_add(1, std::memory_order_relaxed);
   busy_.emplace(raw, std::move(isolate));
   raw->Start(
       std::move(invocation), cold, boot_us,
@@ -200,6 +208,7 @@ void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
   if (node.empty()) return;  // Shutting down: busy_ is being cleared.
+  isolate->spec()->stats->busy_isolates.fetch_sub(1, std::memory_order_relaxed);
   if (reusable) {
     KeepIdle(std::move(node.mapped()));
   } else {

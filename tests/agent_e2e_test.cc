@@ -228,6 +228,13 @@ TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {
   EXPECT_EQ(Scrape("hearth_invocation_duration_seconds_count", labels), before + kInvocations);
   EXPECT_EQ(Scrape("hearth_invocations_total", "outcome=\"ok\"") >= kInvocations, true);
   EXPECT_EQ(Scrape("hearth_invocations_total", labels + ",outcome=\"ok\""), kInvocations);
+  // Pool gauges: the deployed function has a warm isolate, and each worker has a depth.
+  EXPECT_GE(Scrape("hearth_isolates", labels + ",state=\"warm\""), 1);
+  EXPECT_EQ(Scrape("hearth_isolates", labels + ",state=\"busy\""), 0);
+  absl::StatusOr<std::string> gauges = HttpGet(agent_->metrics_port(), "/metrics");
+  ASSERT_TRUE(gauges.ok());
+  EXPECT_THAT(*gauges, HasSubstr("hearth_worker_queue_depth{worker=\"0\"} 0"));
+  EXPECT_THAT(*gauges, HasSubstr("hearth_worker_queue_depth{worker=\"1\"} 0"));
   // Buckets span 10 µs to 10 s.
   absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
   ASSERT_TRUE(text.ok());

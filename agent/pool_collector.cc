@@ -1,0 +1,59 @@
+#include "agent/pool_collector.h"
+
+#include <string>
+
+namespace hearth {
+namespace {
+
+prometheus::ClientMetric Gauge(std::vector<prometheus::ClientMetric::Label> labels, double value) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.gauge.value = value;
+  return metric;
+}
+
+}  // namespace
+
+void PoolCollector::Detach() {
+  absl::MutexLock lock(&mu_);
+  pool_ = nullptr;
+}
+
+std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
+  absl::MutexLock lock(&mu_);
+  if (pool_ == nullptr) return {};
+  prometheus::MetricFamily isolates{"hearth_isolates",
+                                    "Isolates holding a function, by state (warm: idle and ready).",
+                                    prometheus::MetricType::Gauge,
+                                    {}};
+  double other_warm = 0, other_busy = 0;
+  size_t named = 0;
+  for (const auto& spec : registry_->List()) {  // Sorted by name: a stable label set.
+    const double warm = spec->stats->warm_isolates.load(std::memory_order_relaxed);
+    const double busy = spec->stats->busy_isolates.load(std::memory_order_relaxed);
+    if (named++ < max_function_labels_) {
+      isolates.metric.push_back(Gauge({{"function", spec->name}, {"state", "warm"}}, warm));
+      isolates.metric.push_back(Gauge({{"function", spec->name}, {"state", "busy"}}, busy));
+    } else {
+      other_warm += warm;
+      other_busy += busy;
+    }
+  }
+  if (named > max_function_labels_) {
+    isolates.metric.push_back(Gauge({{"function", "other"}, {"state", "warm"}}, other_warm));
+    isolates.metric.push_back(Gauge({{"function", "other"}, {"state", "busy"}}, other_busy));
+  }
+
+  prometheus::MetricFamily queue_depth{
+      "hearth_worker_queue_depth",
+      "Invocations handed to a worker and not finished (queued and running).",
+      prometheus::MetricType::Gauge,
+      {}};
+  for (int worker = 0; worker < pool_->workers(); ++worker) {
+    queue_depth.metric.push_back(
+        Gauge({{"worker", std::to_string(worker)}}, pool_->Inflight(worker)));
+  }
+  return {std::move(isolates), std::move(queue_depth)};
+}
+
+}  // namespace hearth
