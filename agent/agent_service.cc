@@ -8,7 +8,9 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "agent/grpc_status.h"
+#include "agent/invoke_stream_reactor.h"
 #include "common/clock.h"
+#include "common/status_macros.h"
 
 namespace hearth {
 namespace {
@@ -144,43 +146,42 @@ grpc::ServerUnaryReactor* AgentService::GetFunction(grpc::CallbackServerContext*
   return FinishNow(context, absl::OkStatus());
 }
 
+absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
+                                            v1::InvokeResponse* response, int64_t accepted_us,
+                                            int64_t deadline_us,
+                                            absl::AnyInvocable<void(absl::Status) &&> done) {
+  HEARTH_RETURN_IF_ERROR(ValidateInvokeRequest(request, deps_.request_caps));
+  response->set_id(request.id());
+  auto invocation = std::make_unique<Invocation>();
+  invocation->request = &request;
+  invocation->response = response;
+  invocation->accepted_us = accepted_us;
+  invocation->deadline_us = deadline_us;
+  invocation->done = std::move(done);
+  return deps_.scheduler->Submit(request.function(), std::move(invocation));
+}
+
 grpc::ServerUnaryReactor* AgentService::Invoke(grpc::CallbackServerContext* context,
                                                const v1::InvokeRequest* request,
                                                v1::InvokeResponse* response) {
   const int64_t accepted = MonotonicMicros();
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
-  if (absl::Status valid = ValidateInvokeRequest(*request, deps_.request_caps); !valid.ok()) {
-    return FinishNow(context, valid);
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  response->set_id(request->id());
-  auto invocation = std::make_unique<Invocation>();
-  invocation->request = request;
-  invocation->response = response;
-  invocation->accepted_us = accepted;
-  invocation->deadline_us = CallerDeadlineMicros(*context);
-  invocation->done = [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); };
-  if (absl::Status accepted_status =
-          deps_.scheduler->Submit(request->function(), std::move(invocation));
-      !accepted_status.ok()) {
-    reactor->Finish(ToGrpcStatus(accepted_status));
-  }
+  absl::Status submitted =
+      SubmitInvocation(*request, response, accepted, CallerDeadlineMicros(*context),
+                       [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  if (!submitted.ok()) reactor->Finish(ToGrpcStatus(submitted));
   return reactor;
 }
 
 grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse>* AgentService::InvokeStream(
-    grpc::CallbackServerContext* /*context*/) {
-  // Not yet: one reactor that refuses at once.
-  class Unimplemented final
-      : public grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse> {
-   public:
-    Unimplemented() {
-      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "InvokeStream is not implemented yet; use Invoke"));
-    }
-    void OnDone() override { delete this; }
-  };
-  return new Unimplemented();
+    grpc::CallbackServerContext* context) {
+  return new InvokeStreamReactor(
+      Authenticate(*context), CallerDeadlineMicros(*context),
+      [this](const v1::InvokeRequest& request, v1::InvokeResponse* response, int64_t accepted_us,
+             int64_t deadline_us, absl::AnyInvocable<void(absl::Status) &&> done) {
+        return SubmitInvocation(request, response, accepted_us, deadline_us, std::move(done));
+      });
 }
 
 }  // namespace hearth

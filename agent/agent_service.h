@@ -60,6 +60,11 @@ class AgentService final : public v1::Agent::CallbackService {
   void StartDeploy(const v1::DeployRequest& request, v1::DeployResponse* response,
                    absl::AnyInvocable<void(absl::Status) &&> done);
   absl::Status Authenticate(const grpc::CallbackServerContext& context) const;
+  // Validates `request` and hands it to the scheduler; `done` is called exactly once if
+  // (and only if) this returns OK. Shared by Invoke and InvokeStream.
+  absl::Status SubmitInvocation(const v1::InvokeRequest& request, v1::InvokeResponse* response,
+                                int64_t accepted_us, int64_t deadline_us,
+                                absl::AnyInvocable<void(absl::Status) &&> done);
 
   AgentServiceDeps deps_;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -250,6 +251,39 @@ TEST_F(AgentE2eTest, DeployedFunctionsSurviveARestartAndSigtermExitsCleanly) {
   v1::InvokeResponse response;
   ASSERT_TRUE(Invoke("kept", &response).ok());
   EXPECT_EQ(response.response().body(), "still here");
+}
+
+TEST_F(AgentE2eTest, InvokeStreamAnswersEveryRequestByIdAndGoesOnAfterRefusals) {
+  ASSERT_TRUE(Deploy("upper", "export default async (r) => (await r.text()).toUpperCase();").ok());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = stub_->InvokeStream(&context);
+  constexpr int kRequests = 50;
+  for (int i = 0; i < kRequests; ++i) {
+    v1::InvokeRequest request;
+    request.set_id(absl::StrCat("r", i));
+    request.set_function(i % 10 == 9 ? "missing" : "upper");
+    request.mutable_request()->set_method("POST");
+    request.mutable_request()->set_body(absl::StrCat("body", i));
+    request.set_force_cold(i % 7 == 0);
+    ASSERT_TRUE(stream->Write(request));
+  }
+  ASSERT_TRUE(stream->WritesDone());
+  std::map<std::string, v1::InvokeResponse> answers;
+  v1::InvokeResponse response;
+  while (stream->Read(&response)) answers[response.id()] = response;
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(answers.size(), static_cast<size_t>(kRequests));
+  for (int i = 0; i < kRequests; ++i) {
+    const v1::InvokeResponse& answer = answers[absl::StrCat("r", i)];
+    if (i % 10 == 9) {
+      EXPECT_EQ(answer.outcome(), v1::OUTCOME_UNSPECIFIED);
+      EXPECT_THAT(answer.error(), HasSubstr("NOT_FOUND"));
+    } else {
+      ASSERT_EQ(answer.outcome(), v1::OUTCOME_OK) << answer.error();
+      EXPECT_EQ(answer.response().body(), absl::StrCat("BODY", i));
+    }
+  }
 }
 
 TEST_F(AgentE2eTest, RedeployServesTheNewVersion) {
