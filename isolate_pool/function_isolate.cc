@@ -130,6 +130,7 @@ absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int
     return absl::InternalError("an isolate holds one function, booted for its memory limit");
   }
   spec_ = std::move(spec);
+  last_used_us_ = MonotonicMicros();  // Idle time counts from the load.
   absl::Status status;
   const int64_t wall_deadline =
       std::min(deadline_us, MonotonicMicros() + worker_.options->boot_timeout_ms * kMicrosPerMs);

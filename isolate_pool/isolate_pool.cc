@@ -43,6 +43,10 @@ void IsolatePool::Remove(const std::string& name) {
   for (auto& worker : workers_) worker->Remove(name);
 }
 
+void IsolatePool::RetireOtherVersions(const std::string& name, const std::string& version) {
+  for (auto& worker : workers_) worker->Remove(name, version);
+}
+
 int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }
 
 absl::StatusOr<FunctionLimits> IsolatePool::ResolveLimits(const FunctionLimits& requested) const {

@@ -49,6 +49,9 @@ class IsolatePool {
 
   // Drops the warm isolates of a removed function on every worker.
   void Remove(const std::string& name);
+  // Drops the warm isolates of `name` that hold a version other than `version` (after a
+  // redeploy), on every worker.
+  void RetireOtherVersions(const std::string& name, const std::string& version);
 
   // Invocations handed to `worker` and not finished yet (for placement and admission).
   int Inflight(int worker) const;

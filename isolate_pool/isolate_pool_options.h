@@ -34,6 +34,10 @@ struct IsolatePoolOptions {
   // instead of booting an isolate, and the worker boots a replacement afterwards.
   size_t reserve_per_worker = 2;
 
+  // How often each worker looks for isolates idle longer than their function's
+  // idle_ttl_ms (never taking a function below its min_warm).
+  uint32_t idle_sweep_interval_ms = 1000;
+
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
 };

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "common/clock.h"
 
 namespace hearth {
@@ -25,6 +26,7 @@ class IsolatePoolTest : public ::testing::Test {
     IsolatePoolOptions options;
     options.workers = 2;
     options.default_limits = {.cpu_ms = 200, .memory_mb = 32, .timeout_ms = 2000};
+    options.idle_sweep_interval_ms = 20;
     return options;
   }
 
@@ -252,6 +254,35 @@ TEST_F(IsolatePoolTest, ReportSaysColdThenWarm) {
   v1::InvokeRequest cold;
   cold.set_force_cold(true);
   EXPECT_TRUE(Invoke(spec, 1, cold).report().cold());
+}
+
+TEST_F(IsolatePoolTest, IsolatesAreRecycledAfterTheirInvocationQuota) {
+  auto spec = Spec("quota", "let n = 0; export default () => String(++n);");
+  spec->pool.max_invocations_per_isolate = 2;
+  ASSERT_TRUE(Prepare(spec).ok());
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 5; ++i) bodies.push_back(Invoke(spec).response().body());
+  // Each isolate serves two invocations, then a fresh one (module state anew) takes over.
+  EXPECT_EQ(bodies, (std::vector<std::string>{"1", "2", "1", "2", "1"}));
+}
+
+TEST_F(IsolatePoolTest, IdleIsolatesAreEvictedAfterTheirTtlButNeverBelowMinWarm) {
+  auto spec = Spec("ttl", "export default () => 'x';");
+  spec->pool.idle_ttl_ms = 50;
+  spec->pool.min_warm = 1;
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeRequest cold;
+  cold.set_force_cold(true);
+  for (int i = 0; i < 4; ++i) ASSERT_EQ(Invoke(spec, i % 2, cold).outcome(), v1::OUTCOME_OK);
+  EXPECT_GE(spec->stats->warm_isolates.load(), 2);  // The cold ones went idle too.
+  auto warm = [&] { return spec->stats->warm_isolates.load(); };
+  const int64_t give_up = MonotonicMicros() + 10'000'000;
+  while (warm() > 1 && MonotonicMicros() < give_up) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_EQ(warm(), 1);
+  // Many sweeps later, min_warm still holds, and the kept isolate still serves warm.
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(warm(), 1);
+  EXPECT_EQ(spec->stats->busy_isolates.load(), 0);
 }
 
 TEST_F(IsolatePoolTest, GlobalStatePersistsInAnIsolateButNeverCrossesFunctions) {

@@ -43,7 +43,40 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
       });
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
-  thread_->Post([this] { ScheduleRefill(); });
+  thread_->Post([this] {
+    ScheduleRefill();
+    uv_timer_init(context_.loop, &sweep_timer_);
+    sweep_timer_.data = this;
+    const uint64_t interval = context_.options->idle_sweep_interval_ms;
+    uv_timer_start(&sweep_timer_, &Worker::OnSweepTimer, interval, interval);
+    // The sweep alone must not keep the loop from stopping.
+    uv_unref(reinterpret_cast<uv_handle_t*>(&sweep_timer_));
+  });
+}
+
+void Worker::OnSweepTimer(uv_timer_t* timer) { static_cast<Worker*>(timer->data)->SweepIdle(); }
+
+void Worker::SweepIdle() {
+  const int64_t now = MonotonicMicros();
+  for (auto& [name, idle] : idle_) {
+    for (auto& isolate : idle) {
+      const FunctionSpec& spec = *isolate->spec();
+      if (spec.pool.idle_ttl_ms == 0 ||
+          now - isolate->last_used_us() < int64_t{spec.pool.idle_ttl_ms} * 1000) {
+        continue;
+      }
+      // Claim one warm isolate above min_warm; other workers sweep the same counter.
+      std::atomic<int64_t>& warm = spec.stats->warm_isolates;
+      int64_t current = warm.load(std::memory_order_relaxed);
+      bool claimed = false;
+      while (current > int64_t{spec.pool.min_warm} &&
+             !(claimed =
+                   warm.compare_exchange_weak(current, current - 1, std::memory_order_relaxed))) {
+      }
+      if (claimed) Retire(std::move(isolate));
+    }
+    std::erase(idle, nullptr);
+  }
 }
 
 void Worker::ScheduleRefill() {
@@ -102,14 +135,6 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
             MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
         absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
         if (!isolate.ok()) return std::move(request->done)(isolate.status());
-        // Older versions' idle isolates will never be used again.
-        std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec->name];
-        for (auto& old : idle) {
-          if (old->spec()->version == spec->version) continue;
-          old->spec()->stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
-          Retire(std::move(old));
-        }
-        std::erase(idle, nullptr);
         KeepIdle(*std::move(isolate));
         std::move(request->done)(absl::OkStatus());
       })) {
@@ -118,14 +143,17 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
   }
 }
 
-void Worker::Remove(std::string name) {
-  thread_->Post([this, name = std::move(name)] {
-    auto node = idle_.extract(name);
-    if (node.empty()) return;
-    for (auto& isolate : node.mapped()) {
+void Worker::Remove(std::string name, std::string keep_version) {
+  thread_->Post([this, name = std::move(name), keep_version = std::move(keep_version)] {
+    auto it = idle_.find(name);
+    if (it == idle_.end()) return;
+    for (auto& isolate : it->second) {
+      if (!keep_version.empty() && isolate->spec()->version == keep_version) continue;
       isolate->spec()->stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
       Retire(std::move(isolate));
     }
+    std::erase(it->second, nullptr);
+    if (it->second.empty()) idle_.erase(it);
   });
 }
 

@@ -39,8 +39,9 @@ class Worker {
   // Boots an isolate of `spec` and keeps it warm; `done` reports whether the function
   // could be loaded (see FunctionIsolate::Create for the status codes).
   void Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback done);
-  // Discards the idle isolates of `name` (busy ones finish first, then go).
-  void Remove(std::string name);
+  // Discards the idle isolates of `name`, except those of `keep_version` when it is not
+  // empty (busy ones finish first, then go when they are next taken).
+  void Remove(std::string name, std::string keep_version = "");
 
   // Invocations handed to this worker and not yet finished.
   int inflight() const { return inflight_.load(std::memory_order_relaxed); }
@@ -57,6 +58,9 @@ class Worker {
   // Asks the booter for blank isolates until the reserve (with those on their way) is
   // back at its target size.
   void ScheduleRefill();
+  // Retires isolates idle past their function's idle_ttl_ms, keeping min_warm per function.
+  void SweepIdle();
+  static void OnSweepTimer(uv_timer_t* timer);
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
   // Disposes of `isolate` off the loop when a booter exists, else here.
@@ -71,6 +75,7 @@ class Worker {
   ReserveBooter* const booter_;
   std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
   size_t reserve_requested_ = 0;                           // Asked of the booter, not here yet.
+  uv_timer_t sweep_timer_;  // Closed by the LoopThread when it stops.
 
   // Last member: its thread must stop before the state above is destroyed.
   std::unique_ptr<LoopThread> thread_;

@@ -25,12 +25,41 @@ void Scheduler::Deploy(std::shared_ptr<const FunctionSpec> spec,
                        absl::AnyInvocable<void(absl::Status) &&> done) {
   absl::ReaderMutexLock lock(&mu_);
   if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
-  // Boot on the function's home worker: that is where its first invocations will go.
-  const int worker = PickWorker(spec->name);
-  pool_->Prepare(worker, spec, [this, spec, done = std::move(done)](absl::Status status) mutable {
-    if (status.ok()) registry_->Publish(std::move(spec));
-    std::move(done)(std::move(status));
-  });
+  // min_warm isolates (at least one: it proves the source loads), the first on the
+  // function's home worker, where its first invocations go, the rest spread over the others.
+  // Published once all are up; the first failure is the answer.
+  struct Pending {
+    std::shared_ptr<const FunctionSpec> spec;
+    absl::AnyInvocable<void(absl::Status) &&> done;
+    absl::Mutex mu;
+    int left ABSL_GUARDED_BY(mu);
+    absl::Status status ABSL_GUARDED_BY(mu);
+  };
+  const int count = std::max<int>(1, static_cast<int>(spec->pool.min_warm));
+  auto pending = std::make_shared<Pending>();  // Shared by the workers that boot them.
+  pending->spec = spec;
+  pending->done = std::move(done);
+  pending->left = count;
+  const int home = PickWorker(spec->name);
+  for (int i = 0; i < count; ++i) {
+    pool_->Prepare((home + i) % pool_->workers(), spec, [this, pending](absl::Status status) {
+      {
+        absl::MutexLock lock(&pending->mu);
+        if (pending->status.ok()) pending->status = std::move(status);
+        if (--pending->left > 0) return;
+      }
+      // The last one: no other thread touches `pending` any more.
+      absl::Status result = [&] {
+        absl::MutexLock lock(&pending->mu);
+        return pending->status;
+      }();
+      if (result.ok()) {
+        registry_->Publish(pending->spec);
+        pool_->RetireOtherVersions(pending->spec->name, pending->spec->version);
+      }
+      std::move(pending->done)(std::move(result));
+    });
+  }
 }
 
 absl::Status Scheduler::Undeploy(const std::string& name) {

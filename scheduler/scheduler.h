@@ -30,9 +30,9 @@ class Scheduler {
  public:
   Scheduler(IsolatePool* pool, FunctionRegistry* registry, const SchedulerOptions& options);
 
-  // Boots the function in a fresh isolate; on success publishes it as the current version
-  // of its name (new invocations use it, running ones finish on theirs). `done` runs once,
-  // on a worker thread.
+  // Boots the function in max(1, min_warm) fresh isolates spread over the workers; on
+  // success publishes it as the current version of its name (new invocations use it,
+  // running ones finish on theirs). `done` runs once, on a worker thread.
   // Unavailable (via `done`) while draining.
   void Deploy(std::shared_ptr<const FunctionSpec> spec,
               absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);

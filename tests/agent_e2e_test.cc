@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "hearth/v1/agent.grpc.pb.h"
@@ -284,6 +285,24 @@ TEST_F(AgentE2eTest, InvokeStreamAnswersEveryRequestByIdAndGoesOnAfterRefusals) 
       EXPECT_EQ(answer.response().body(), absl::StrCat("BODY", i));
     }
   }
+}
+
+TEST_F(AgentE2eTest, DeployPrewarmsMinWarmIsolatesAndRedeployReplacesThem) {
+  CommandResult deployed = Ctl({"deploy", "prewarmed", ExamplePath("hello.js"), "--min-warm", "3"});
+  ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
+  const std::string warm = "function=\"prewarmed\",state=\"warm\"";
+  EXPECT_EQ(Scrape("hearth_isolates", warm), 3);
+  CommandResult described = Ctl({"describe", "prewarmed", "--output", "json"});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_THAT(described.out, HasSubstr("\"min_warm\":3"));
+  // A new version boots its own three; the old version's idle isolates are retired.
+  ASSERT_TRUE(Deploy("prewarmed", "export default () => 'v2';").ok());
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Scrape("hearth_isolates", warm) != 1 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // The raw Deploy above asked for no min_warm, so the agent's default (1) applies.
+  EXPECT_EQ(Scrape("hearth_isolates", warm), 1);
 }
 
 TEST_F(AgentE2eTest, RedeployServesTheNewVersion) {
