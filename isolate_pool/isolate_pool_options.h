@@ -38,6 +38,10 @@ struct IsolatePoolOptions {
   // idle_ttl_ms (never taking a function below its min_warm).
   uint32_t idle_sweep_interval_ms = 1000;
 
+  // Invocations of one function that may wait on one worker for a free isolate when the
+  // function is at its max_isolates; past that they are refused.
+  size_t max_parked_per_function = 1024;
+
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
 };

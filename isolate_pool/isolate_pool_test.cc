@@ -5,12 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
@@ -283,6 +285,64 @@ TEST_F(IsolatePoolTest, IdleIsolatesAreEvictedAfterTheirTtlButNeverBelowMinWarm)
   absl::SleepFor(absl::Milliseconds(200));
   EXPECT_EQ(warm(), 1);
   EXPECT_EQ(spec->stats->busy_isolates.load(), 0);
+}
+
+TEST_F(IsolatePoolTest, MaxIsolatesMakesInvocationsWaitForTheirFunctionsIsolate) {
+  auto spec = Spec("capped", R"(
+    export default async (request) => {
+      if (request.url.endsWith('/hold')) await new Promise(() => {});  // Until its timeout.
+      return 'done';
+    };)");
+  spec->pool.max_isolates = 1;
+  spec->limits.timeout_ms = 3000;
+  ASSERT_TRUE(Prepare(spec, 0).ok());
+
+  absl::Mutex mu;
+  std::vector<std::string> finished;  // In completion order.
+  struct Call {
+    v1::InvokeRequest request;
+    v1::InvokeResponse response;
+    absl::Status status;
+    absl::Notification done;
+  };
+  // `deadline_ms` stands for the caller's deadline, tighter than the function's timeout.
+  auto submit = [&](Call& call, const std::string& name, const std::string& url, int worker,
+                    int deadline_ms) {
+    call.request.mutable_request()->set_url(url);
+    auto invocation = std::make_unique<Invocation>();
+    invocation->function = spec;
+    invocation->request = &call.request;
+    invocation->response = &call.response;
+    invocation->accepted_us = MonotonicMicros();
+    invocation->deadline_us = invocation->accepted_us + deadline_ms * 1000;
+    invocation->done = [&, name](absl::Status status) {
+      call.status = std::move(status);
+      {
+        absl::MutexLock lock(&mu);
+        finished.push_back(name);
+      }
+      call.done.Notify();
+    };
+    pool_.Invoke(worker, std::move(invocation));
+  };
+  Call held, waiting, elsewhere;
+  submit(held, "held", "/hold", 0, 300);
+  submit(waiting, "waiting", "/", 0, 3000);
+  submit(elsewhere, "elsewhere", "/", 1, 3000);  // Nothing on worker 1 will come free.
+  held.done.WaitForNotification();
+  waiting.done.WaitForNotification();
+  elsewhere.done.WaitForNotification();
+
+  EXPECT_EQ(held.response.outcome(), v1::OUTCOME_TIMEOUT);
+  ASSERT_TRUE(waiting.status.ok()) << waiting.status;
+  EXPECT_EQ(waiting.response.outcome(), v1::OUTCOME_OK);
+  EXPECT_EQ(waiting.response.response().body(), "done");
+  EXPECT_EQ(elsewhere.status.code(), absl::StatusCode::kResourceExhausted);
+  absl::MutexLock lock(&mu);
+  // The waiting invocation could only start once the held one had let its isolate go.
+  const auto held_at = std::find(finished.begin(), finished.end(), "held");
+  const auto waiting_at = std::find(finished.begin(), finished.end(), "waiting");
+  EXPECT_LT(held_at, waiting_at);
 }
 
 TEST_F(IsolatePoolTest, GlobalStatePersistsInAnIsolateButNeverCrossesFunctions) {

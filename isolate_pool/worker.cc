@@ -36,6 +36,13 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
   thread_ = std::make_unique<LoopThread>(
       absl::StrCat("hearth-w", index), [this] { context_.cpu_clock = ThisThreadCpuClock(); },
       [this] {
+        for (auto& [name, queue] : parked_) {
+          for (auto& invocation : queue) {
+            std::move(invocation->done)(
+                absl::UnavailableError("the agent shut down before the invocation started"));
+          }
+        }
+        parked_.clear();
         // Busy isolates answer their invocations ("agent shut down") as they go.
         busy_.clear();
         idle_.clear();
@@ -187,7 +194,7 @@ void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
   }
 }
 
-void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
+void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed) {
   const int64_t started = MonotonicMicros();
   v1::InvokeResponse& response = *invocation->response;
   if (started >= invocation->deadline_us) {
@@ -203,6 +210,9 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
   std::unique_ptr<FunctionIsolate> isolate;
   if (!invocation->request->force_cold()) isolate = TakeIdle(*invocation->function);
   const bool cold = isolate == nullptr;
+  if (cold && AtIsolateCap(*invocation->function)) {
+    return Park(std::move(invocation), /*at_front=*/resumed);
+  }
   int64_t boot_us = 0;
   if (cold) {
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> booted =
@@ -232,11 +242,59 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation) {
       [this](FunctionIsolate* finished, bool reusable) { OnIsolateFinished(finished, reusable); });
 }
 
+bool Worker::AtIsolateCap(const FunctionSpec& spec) const {
+  const uint32_t cap = spec.pool.max_isolates;
+  return cap > 0 && spec.stats->warm_isolates.load(std::memory_order_relaxed) +
+                            spec.stats->busy_isolates.load(std::memory_order_relaxed) >=
+                        int64_t{cap};
+}
+
+bool Worker::BusyHere(const std::string& name) const {
+  for (const auto& [raw, isolate] : busy_) {
+    if (isolate->spec()->name == name) return true;
+  }
+  return false;
+}
+
+void Worker::Park(std::unique_ptr<Invocation> invocation, bool at_front) {
+  const FunctionSpec& spec = *invocation->function;
+  std::deque<std::unique_ptr<Invocation>>& queue = parked_[spec.name];
+  // Waiting only makes sense for an isolate that will come free on this worker.
+  if (BusyHere(spec.name) && queue.size() < context_.options->max_parked_per_function) {
+    if (at_front) {
+      queue.push_front(std::move(invocation));
+    } else {
+      queue.push_back(std::move(invocation));
+    }
+    return;
+  }
+  if (queue.empty()) parked_.erase(spec.name);
+  inflight_.fetch_sub(1, std::memory_order_relaxed);
+  std::move(invocation->done)(absl::ResourceExhaustedError(
+      absl::StrCat("function '", spec.name, "' is at its max_isolates (", spec.pool.max_isolates,
+                   ") and cannot take more invocations now")));
+}
+
+void Worker::ResumeParked(const std::string& name) {
+  auto it = parked_.find(name);
+  if (it == parked_.end()) return;
+  std::unique_ptr<Invocation> next = std::move(it->second.front());
+  it->second.pop_front();
+  if (it->second.empty()) parked_.erase(it);
+  // Warm on the isolate that just came free, a new one if that one was retired, or back
+  // to the head of the queue if another invocation took the room meanwhile.
+  RunInvocation(std::move(next), /*resumed=*/true);
+}
+
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
   if (node.empty()) return;  // Shutting down: busy_ is being cleared.
   isolate->spec()->stats->busy_isolates.fetch_sub(1, std::memory_order_relaxed);
+  if (parked_.contains(isolate->spec()->name)) {
+    // Not from inside the finishing isolate's call stack: a task of its own.
+    thread_->Post([this, name = isolate->spec()->name] { ResumeParked(name); });
+  }
   if (reusable) {
     KeepIdle(std::move(node.mapped()));
   } else {

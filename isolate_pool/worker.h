@@ -7,6 +7,7 @@
 #define HEARTH_ISOLATE_POOL_WORKER_H_
 
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,7 +49,8 @@ class Worker {
   int index() const { return context_.worker_index; }
 
  private:
-  void RunInvocation(std::unique_ptr<Invocation> invocation);
+  // `resumed`: it waited in parked_ already (and keeps its place if it must wait again).
+  void RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed = false);
   // An idle isolate holding exactly `spec`'s version, or null.
   std::unique_ptr<FunctionIsolate> TakeIdle(const FunctionSpec& spec);
   // A fresh isolate holding `spec`: a reserve isolate with the function loaded into it
@@ -63,6 +65,13 @@ class Worker {
   static void OnSweepTimer(uv_timer_t* timer);
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
+  // max_isolates: true when the function may not get another isolate now.
+  bool AtIsolateCap(const FunctionSpec& spec) const;
+  bool BusyHere(const std::string& name) const;
+  // Holds an invocation until one of its function's isolates here is free, or refuses it
+  // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.
+  void Park(std::unique_ptr<Invocation> invocation, bool at_front);
+  void ResumeParked(const std::string& name);
   // Disposes of `isolate` off the loop when a booter exists, else here.
   void Retire(std::unique_ptr<FunctionIsolate> isolate);
 
@@ -72,6 +81,8 @@ class Worker {
   // Loop-thread state.
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<FunctionIsolate>>> idle_;
   absl::flat_hash_map<FunctionIsolate*, std::unique_ptr<FunctionIsolate>> busy_;
+  // Invocations waiting for their function to drop below max_isolates, in arrival order.
+  absl::flat_hash_map<std::string, std::deque<std::unique_ptr<Invocation>>> parked_;
   ReserveBooter* const booter_;
   std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
   size_t reserve_requested_ = 0;                           // Asked of the booter, not here yet.
