@@ -52,6 +52,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   app.add_option("--max-timeout-ms", o.pool.max_limits.timeout_ms,
                  "Highest wall-clock limit a deploy may ask")
       ->capture_default_str();
+  app.add_option("--isolate-memory-budget-mb", o.pool.isolate_memory_budget_mb,
+                 "Memory all pooled isolates may hold; past it the least recently used idle "
+                 "isolates go (0: no budget)")
+      ->capture_default_str();
   app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
                  "Pre-booted blank isolates each worker keeps for cold starts")
       ->capture_default_str();

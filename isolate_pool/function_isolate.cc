@@ -80,6 +80,12 @@ std::string AbsoluteUrl(const v1::HttpRequest& request) {
 
 }  // namespace
 
+int64_t FunctionIsolate::MemoryOf(v8::HeapStatistics& heap) const {
+  // What the isolate holds in memory: its heap pages, V8's own mallocs, ArrayBuffers.
+  return static_cast<int64_t>(heap.total_physical_size() + heap.malloced_memory() +
+                              allocator_->allocated_bytes());
+}
+
 FunctionIsolate::FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb)
     : worker_(worker), memory_mb_(memory_mb) {}
 
@@ -122,6 +128,9 @@ absl::Status FunctionIsolate::BootFromSnapshot(bool warm_up) {
   v8::Context::Scope context_scope(context);
   HEARTH_RETURN_IF_ERROR(LoadRuntime(context));
   if (warm_up) WarmUp(context);
+  v8::HeapStatistics heap;
+  isolate_->GetHeapStatistics(&heap);
+  memory_bytes_ = MemoryOf(heap);
   return absl::OkStatus();
 }
 
@@ -450,6 +459,7 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     v8::Locker locker(isolate_);
     isolate_->GetHeapStatistics(&heap);
   }
+  memory_bytes_ = MemoryOf(heap);
   v1::ExecutionReport& report = *response.mutable_report();
   report.set_cold(cold_);
   report.set_queue_us(static_cast<uint64_t>(

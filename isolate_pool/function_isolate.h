@@ -11,6 +11,7 @@
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-persistent-handle.h>
+#include <v8-statistics.h>
 
 #include <cstdint>
 #include <memory>
@@ -73,6 +74,8 @@ class FunctionIsolate final : public ConsoleSink {
   uint32_t memory_mb() const { return memory_mb_; }
   uint64_t invocations() const { return invocations_; }
   int64_t last_used_us() const { return last_used_us_; }
+  // Memory the isolate held after boot or after its last invocation (for the pool budget).
+  int64_t memory_bytes() const { return memory_bytes_; }
 
   // ConsoleSink: console output goes into the current invocation's report.
   void OnConsole(std::string_view level, std::string_view message) override;
@@ -106,6 +109,7 @@ class FunctionIsolate final : public ConsoleSink {
   static void OnDone(const v8::FunctionCallbackInfo<v8::Value>& info);
   void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
+  int64_t MemoryOf(v8::HeapStatistics& heap) const;
 
   std::shared_ptr<const FunctionSpec> spec_;  // Null until Load().
   const WorkerContext worker_;
@@ -134,6 +138,7 @@ class FunctionIsolate final : public ConsoleSink {
 
   uint64_t invocations_ = 0;
   int64_t last_used_us_ = 0;
+  int64_t memory_bytes_ = 0;
 };
 
 }  // namespace hearth

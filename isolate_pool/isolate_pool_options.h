@@ -42,6 +42,11 @@ struct IsolatePoolOptions {
   // function is at its max_isolates; past that they are refused.
   size_t max_parked_per_function = 1024;
 
+  // Memory all pooled isolates may hold together (each worker keeps to its share). Past it,
+  // the least recently used idle isolates go, first of functions above their min_warm.
+  // 0: no budget.
+  uint64_t isolate_memory_budget_mb = 4096;
+
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
 };

@@ -345,6 +345,36 @@ TEST_F(IsolatePoolTest, MaxIsolatesMakesInvocationsWaitForTheirFunctionsIsolate)
   EXPECT_LT(held_at, waiting_at);
 }
 
+TEST(IsolatePoolBudget, LeastRecentlyUsedIdleIsolatesGoWhenTheMemoryBudgetIsReached) {
+  IsolatePoolOptions options;
+  options.workers = 1;
+  options.reserve_per_worker = 0;
+  options.isolate_memory_budget_mb = 12;  // Room for a handful of small isolates.
+  IsolatePool pool(options);
+  std::vector<std::shared_ptr<FunctionSpec>> specs;
+  for (int i = 0; i < 16; ++i) {
+    auto spec = std::make_shared<FunctionSpec>();
+    spec->name = absl::StrCat("f", i);
+    spec->version = "v";
+    spec->source = "export default () => 'x';";
+    spec->limits = *pool.ResolveLimits({});
+    spec->pool = pool.ResolvePool({});
+    absl::Notification done;
+    pool.Prepare(0, spec, [&](absl::Status status) {
+      EXPECT_TRUE(status.ok()) << status;
+      done.Notify();
+    });
+    done.WaitForNotification();
+    specs.push_back(std::move(spec));
+  }
+  int64_t warm = 0;
+  for (const auto& spec : specs) warm += spec->stats->warm_isolates.load();
+  EXPECT_LT(warm, 16);                                       // Some had to go...
+  EXPECT_GE(warm, 1);                                        // ...not all of them...
+  EXPECT_EQ(specs.front()->stats->warm_isolates.load(), 0);  // ...the oldest first...
+  EXPECT_EQ(specs.back()->stats->warm_isolates.load(), 1);   // ...never the newest.
+}
+
 TEST_F(IsolatePoolTest, GlobalStatePersistsInAnIsolateButNeverCrossesFunctions) {
   auto counter = Spec("counter", R"(
     globalThis.count = (globalThis.count ?? 0);

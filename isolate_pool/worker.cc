@@ -1,5 +1,6 @@
 #include "isolate_pool/worker.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -143,6 +144,7 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
         absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
         if (!isolate.ok()) return std::move(request->done)(isolate.status());
         KeepIdle(*std::move(isolate));
+        EnforceMemoryBudget();
         std::move(request->done)(absl::OkStatus());
       })) {
     std::unique_ptr<Request> refused(raw);
@@ -237,6 +239,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   FunctionIsolate* raw = isolate.get();
   raw->spec()->stats->busy_isolates.fetch_add(1, std::memory_order_relaxed);
   busy_.emplace(raw, std::move(isolate));
+  if (cold) EnforceMemoryBudget();  // One more isolate: make room if the budget says so.
   raw->Start(
       std::move(invocation), cold, boot_us,
       [this](FunctionIsolate* finished, bool reusable) { OnIsolateFinished(finished, reusable); });
@@ -284,6 +287,45 @@ void Worker::ResumeParked(const std::string& name) {
   // Warm on the isolate that just came free, a new one if that one was retired, or back
   // to the head of the queue if another invocation took the room meanwhile.
   RunInvocation(std::move(next), /*resumed=*/true);
+}
+
+void Worker::EnforceMemoryBudget() {
+  const uint64_t budget_mb = context_.options->isolate_memory_budget_mb;
+  if (budget_mb == 0) return;
+  const int64_t budget = static_cast<int64_t>((budget_mb << 20) / context_.options->workers);
+  int64_t used = 0;
+  std::vector<std::pair<int64_t, FunctionIsolate*>> candidates;  // (last used, isolate)
+  for (const auto& [raw, isolate] : busy_) used += isolate->memory_bytes();
+  for (const auto& isolate : reserve_) used += isolate->memory_bytes();
+  for (const auto& [name, idle] : idle_) {
+    for (const auto& isolate : idle) {
+      used += isolate->memory_bytes();
+      candidates.emplace_back(isolate->last_used_us(), isolate.get());
+    }
+  }
+  if (used <= budget) return;
+  std::sort(candidates.begin(), candidates.end());
+  // Two passes over the least recently used: first only isolates their function can spare
+  // (above min_warm), then any, because the budget protects the whole machine.
+  for (const bool spare_only : {true, false}) {
+    for (auto& [last_used, victim] : candidates) {
+      if (used <= budget) return;
+      if (victim == nullptr) continue;
+      const FunctionSpec& spec = *victim->spec();
+      if (spare_only && spec.stats->warm_isolates.load(std::memory_order_relaxed) <=
+                            int64_t{spec.pool.min_warm}) {
+        continue;
+      }
+      std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec.name];
+      auto it = std::find_if(idle.begin(), idle.end(),
+                             [&](const auto& isolate) { return isolate.get() == victim; });
+      used -= victim->memory_bytes();
+      spec.stats->warm_isolates.fetch_sub(1, std::memory_order_relaxed);
+      Retire(std::move(*it));
+      idle.erase(it);
+      victim = nullptr;
+    }
+  }
 }
 
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {

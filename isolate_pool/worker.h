@@ -72,6 +72,9 @@ class Worker {
   // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.
   void Park(std::unique_ptr<Invocation> invocation, bool at_front);
   void ResumeParked(const std::string& name);
+  // Keeps the memory of this worker's isolates within its share of the pool's budget by
+  // retiring least recently used idle isolates.
+  void EnforceMemoryBudget();
   // Disposes of `isolate` off the loop when a booter exists, else here.
   void Retire(std::unique_ptr<FunctionIsolate> isolate);
 
