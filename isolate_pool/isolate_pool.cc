@@ -2,6 +2,7 @@
 
 #include <v8-initialization.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,10 +12,17 @@
 
 namespace hearth {
 
+namespace {
+IsolatePoolOptions Normalized(IsolatePoolOptions options) {
+  options.workers = std::max(options.workers, 1);  // Placement divides by it.
+  return options;
+}
+}  // namespace
+
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
-    : options_(options),
-      watchdog_(std::make_unique<ExecutionWatchdog>(options.workers)),
-      booter_(options.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr) {
+    : options_(Normalized(options)),
+      watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers)),
+      booter_(options_.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr) {
   workers_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));
