@@ -22,6 +22,18 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// A spec with the pool's defaults applied.
+std::shared_ptr<FunctionSpec> MakeSpec(const IsolatePool& pool, const std::string& name,
+                                       const std::string& source, const std::string& version) {
+  auto spec = std::make_shared<FunctionSpec>();
+  spec->name = name;
+  spec->version = version;
+  spec->source = source;
+  spec->limits = *pool.ResolveLimits({});
+  spec->pool = pool.ResolvePool({});
+  return spec;
+}
+
 class IsolatePoolTest : public ::testing::Test {
  protected:
   static IsolatePoolOptions Options() {
@@ -35,13 +47,7 @@ class IsolatePoolTest : public ::testing::Test {
   IsolatePoolTest() : pool_(Options()) {}
 
   std::shared_ptr<FunctionSpec> Spec(const std::string& name, const std::string& source) {
-    auto spec = std::make_shared<FunctionSpec>();
-    spec->name = name;
-    spec->version = absl::StrCat(name, "-", ++versions_);
-    spec->source = source;
-    spec->limits = *pool_.ResolveLimits({});
-    spec->pool = pool_.ResolvePool({});
-    return spec;
+    return MakeSpec(pool_, name, source, absl::StrCat(name, "-", ++versions_));
   }
 
   absl::Status Prepare(std::shared_ptr<const FunctionSpec> spec, int worker = 0) {
@@ -353,12 +359,7 @@ TEST(IsolatePoolBudget, LeastRecentlyUsedIdleIsolatesGoWhenTheMemoryBudgetIsReac
   IsolatePool pool(options);
   std::vector<std::shared_ptr<FunctionSpec>> specs;
   for (int i = 0; i < 16; ++i) {
-    auto spec = std::make_shared<FunctionSpec>();
-    spec->name = absl::StrCat("f", i);
-    spec->version = "v";
-    spec->source = "export default () => 'x';";
-    spec->limits = *pool.ResolveLimits({});
-    spec->pool = pool.ResolvePool({});
+    auto spec = MakeSpec(pool, absl::StrCat("f", i), "export default () => 'x';", "v");
     absl::Notification done;
     pool.Prepare(0, spec, [&](absl::Status status) {
       EXPECT_TRUE(status.ok()) << status;
