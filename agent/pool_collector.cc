@@ -26,22 +26,31 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
                                     "Isolates holding a function, by state (warm: idle and ready).",
                                     prometheus::MetricType::Gauge,
                                     {}};
-  double other_warm = 0, other_busy = 0;
+  prometheus::MetricFamily heap{
+      "hearth_isolate_heap_bytes",
+      "Memory held by a function's isolates (heap pages, V8 mallocs, ArrayBuffers).",
+      prometheus::MetricType::Gauge,
+      {}};
+  double other_warm = 0, other_busy = 0, other_heap = 0;
   size_t named = 0;
   for (const auto& spec : registry_->List()) {  // Sorted by name: a stable label set.
     const double warm = spec->stats->warm_isolates.load(std::memory_order_relaxed);
     const double busy = spec->stats->busy_isolates.load(std::memory_order_relaxed);
+    const double bytes = spec->stats->memory_bytes.load(std::memory_order_relaxed);
     if (named++ < max_function_labels_) {
       isolates.metric.push_back(Gauge({{"function", spec->name}, {"state", "warm"}}, warm));
       isolates.metric.push_back(Gauge({{"function", spec->name}, {"state", "busy"}}, busy));
+      heap.metric.push_back(Gauge({{"function", spec->name}}, bytes));
     } else {
       other_warm += warm;
       other_busy += busy;
+      other_heap += bytes;
     }
   }
   if (named > max_function_labels_) {
     isolates.metric.push_back(Gauge({{"function", "other"}, {"state", "warm"}}, other_warm));
     isolates.metric.push_back(Gauge({{"function", "other"}, {"state", "busy"}}, other_busy));
+    heap.metric.push_back(Gauge({{"function", "other"}}, other_heap));
   }
 
   prometheus::MetricFamily queue_depth{
@@ -53,7 +62,7 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
     queue_depth.metric.push_back(
         Gauge({{"worker", std::to_string(worker)}}, pool_->Inflight(worker)));
   }
-  return {std::move(isolates), std::move(queue_depth)};
+  return {std::move(isolates), std::move(heap), std::move(queue_depth)};
 }
 
 }  // namespace hearth

@@ -1,5 +1,6 @@
 // PoolCollector: the gauges of PRODUCT.md section 8 that describe the pool's state rather
-// than events — hearth_isolates{function,state} and hearth_worker_queue_depth{worker} —
+// than events — hearth_isolates{function,state}, hearth_isolate_heap_bytes{function} and
+// hearth_worker_queue_depth{worker} —
 // computed when Prometheus scrapes, from counters the workers keep anyway, so they cost
 // nothing on the invoke path.
 //

@@ -80,6 +80,13 @@ std::string AbsoluteUrl(const v1::HttpRequest& request) {
 
 }  // namespace
 
+void FunctionIsolate::SetMemoryBytes(int64_t bytes) {
+  if (spec_ != nullptr) {
+    spec_->stats->memory_bytes.fetch_add(bytes - memory_bytes_, std::memory_order_relaxed);
+  }
+  memory_bytes_ = bytes;
+}
+
 int64_t FunctionIsolate::MemoryOf(v8::HeapStatistics& heap) const {
   // What the isolate holds in memory: its heap pages, V8's own mallocs, ArrayBuffers.
   return static_cast<int64_t>(heap.total_physical_size() + heap.malloced_memory() +
@@ -146,6 +153,8 @@ absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int
   const LimitHit hit =
       RunGuarded(worker_.options->boot_cpu_ms * kMicrosPerMs, wall_deadline,
                  [&](v8::Local<v8::Context> context) { status = LoadModule(context); });
+  // From here on the function's stats carry this isolate's memory (until it is destroyed).
+  spec_->stats->memory_bytes.fetch_add(memory_bytes_, std::memory_order_relaxed);
   switch (hit) {
     case LimitHit::kNone:
       return status;
@@ -287,6 +296,9 @@ FunctionIsolate::~FunctionIsolate() {
     // Only reachable when the worker shuts down with an invocation in flight.
     std::move(current_->done)(
         absl::UnavailableError("the agent shut down before the invocation finished"));
+  }
+  if (spec_ != nullptr) {
+    spec_->stats->memory_bytes.fetch_sub(memory_bytes_, std::memory_order_relaxed);
   }
   if (isolate_ == nullptr) return;
   {
@@ -459,7 +471,7 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     v8::Locker locker(isolate_);
     isolate_->GetHeapStatistics(&heap);
   }
-  memory_bytes_ = MemoryOf(heap);
+  SetMemoryBytes(MemoryOf(heap));
   v1::ExecutionReport& report = *response.mutable_report();
   report.set_cold(cold_);
   report.set_queue_us(static_cast<uint64_t>(

@@ -110,6 +110,8 @@ class FunctionIsolate final : public ConsoleSink {
   void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
   int64_t MemoryOf(v8::HeapStatistics& heap) const;
+  // Updates memory_bytes_ and the function's total.
+  void SetMemoryBytes(int64_t bytes);
 
   std::shared_ptr<const FunctionSpec> spec_;  // Null until Load().
   const WorkerContext worker_;

@@ -35,6 +35,8 @@ struct FunctionStats {
   // Isolates holding the function (any version), kept by the workers as they move.
   std::atomic<int64_t> warm_isolates{0};  // Idle, ready for an invocation.
   std::atomic<int64_t> busy_isolates{0};  // Running an invocation.
+  // Memory those isolates hold (heap pages, V8 mallocs, ArrayBuffers), as last measured.
+  std::atomic<int64_t> memory_bytes{0};
 };
 
 struct FunctionSpec {

@@ -233,6 +233,7 @@ TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {
   // Pool gauges: the deployed function has a warm isolate, and each worker has a depth.
   EXPECT_GE(Scrape("hearth_isolates", labels + ",state=\"warm\""), 1);
   EXPECT_EQ(Scrape("hearth_isolates", labels + ",state=\"busy\""), 0);
+  EXPECT_GT(Scrape("hearth_isolate_heap_bytes", labels), 100'000);
   absl::StatusOr<std::string> gauges = HttpGet(agent_->metrics_port(), "/metrics");
   ASSERT_TRUE(gauges.ok());
   EXPECT_THAT(*gauges, HasSubstr("hearth_worker_queue_depth{worker=\"0\"} 0"));
