@@ -50,6 +50,10 @@ struct FunctionSpec {
   // Shared by all versions of one function: the function's metrics outlive a version.
   std::shared_ptr<FunctionObserver> observer = std::make_shared<FunctionObserver>();
   std::shared_ptr<FunctionStats> stats = std::make_shared<FunctionStats>();
+  // Set (once, by the registry) when a newer version is published or the function is
+  // removed; the only field that changes after publication. Workers then stop booting
+  // isolates for this version in the background.
+  mutable std::atomic<bool> superseded{false};
 };
 
 }  // namespace hearth

@@ -376,6 +376,27 @@ TEST(IsolatePoolBudget, LeastRecentlyUsedIdleIsolatesGoWhenTheMemoryBudgetIsReac
   EXPECT_EQ(specs.back()->stats->warm_isolates.load(), 1);   // ...never the newest.
 }
 
+TEST_F(IsolatePoolTest, ARetiredIsolateIsReplacedToKeepMinWarm) {
+  auto spec = Spec("replenished", "export default () => 'x';");
+  spec->pool.min_warm = 1;
+  spec->pool.max_invocations_per_isolate = 1;  // Every invocation retires its isolate.
+  ASSERT_TRUE(Prepare(spec).ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Invoke(spec).outcome(), v1::OUTCOME_OK);
+    const int64_t give_up = MonotonicMicros() + 10'000'000;
+    while (spec->stats->warm_isolates.load() < 1 && MonotonicMicros() < give_up) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    ASSERT_EQ(spec->stats->warm_isolates.load(), 1) << "after invocation " << i;
+  }
+  EXPECT_FALSE(Invoke(spec).report().cold());  // The replacement serves warm.
+  // A superseded version is not replenished.
+  spec->superseded = true;
+  ASSERT_EQ(Invoke(spec).outcome(), v1::OUTCOME_OK);
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_EQ(spec->stats->warm_isolates.load(), 0);
+}
+
 TEST_F(IsolatePoolTest, GlobalStatePersistsInAnIsolateButNeverCrossesFunctions) {
   auto counter = Spec("counter", R"(
     globalThis.count = (globalThis.count ?? 0);

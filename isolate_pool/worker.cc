@@ -328,6 +328,24 @@ void Worker::EnforceMemoryBudget() {
   }
 }
 
+void Worker::MaybeReplenish(std::shared_ptr<const FunctionSpec> spec) {
+  auto below_min_warm = [](const FunctionSpec& s) {
+    return !s.superseded.load(std::memory_order_relaxed) && s.pool.min_warm > 0 &&
+           s.stats->warm_isolates.load(std::memory_order_relaxed) +
+                   s.stats->busy_isolates.load(std::memory_order_relaxed) <
+               int64_t{s.pool.min_warm};
+  };
+  if (!below_min_warm(*spec)) return;
+  thread_->Post([this, spec = std::move(spec), below_min_warm] {
+    if (!below_min_warm(*spec)) return;  // Another worker or a cold start got there first.
+    const int64_t deadline = MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
+    absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
+    if (!isolate.ok()) return;  // Its next invocation boots one and reports why.
+    KeepIdle(*std::move(isolate));
+    EnforceMemoryBudget();
+  });
+}
+
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
@@ -340,7 +358,9 @@ void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   if (reusable) {
     KeepIdle(std::move(node.mapped()));
   } else {
+    std::shared_ptr<const FunctionSpec> spec = node.mapped()->spec();
     Retire(std::move(node.mapped()));
+    MaybeReplenish(std::move(spec));
   }
 }
 

@@ -72,6 +72,9 @@ class Worker {
   // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.
   void Park(std::unique_ptr<Invocation> invocation, bool at_front);
   void ResumeParked(const std::string& name);
+  // After an isolate of `spec` was retired: boots a replacement in a task of its own when
+  // the function is below its min_warm and `spec` is still its current version.
+  void MaybeReplenish(std::shared_ptr<const FunctionSpec> spec);
   // Keeps the memory of this worker's isolates within its share of the pool's budget by
   // retiring least recently used idle isolates.
   void EnforceMemoryBudget();

@@ -11,11 +11,16 @@ void FunctionRegistry::Publish(SpecPtr spec) {
   absl::MutexLock lock(&mu_);
   SpecPtr& slot = functions_[std::move(name)];
   previous = std::exchange(slot, std::move(spec));
+  if (previous != nullptr) previous->superseded.store(true, std::memory_order_relaxed);
 }
 
 bool FunctionRegistry::Remove(const std::string& name) {
   absl::MutexLock lock(&mu_);
-  return functions_.erase(name) > 0;
+  auto it = functions_.find(name);
+  if (it == functions_.end()) return false;
+  it->second->superseded.store(true, std::memory_order_relaxed);
+  functions_.erase(it);
+  return true;
 }
 
 FunctionRegistry::SpecPtr FunctionRegistry::Find(const std::string& name) const {

@@ -19,7 +19,12 @@ TEST(FunctionRegistry, PublishReplacesTheVersionButKeepsTheOldOneAliveForHolders
   registry.Publish(Spec("f", "v2"));
   EXPECT_EQ(registry.Find("f")->version, "v2");
   EXPECT_EQ(running->version, "v1");  // An invocation in flight keeps its version.
+  EXPECT_TRUE(running->superseded.load());
+  EXPECT_FALSE(registry.Find("f")->superseded.load());
   EXPECT_EQ(registry.size(), 1u);
+  std::shared_ptr<const FunctionSpec> current = registry.Find("f");
+  EXPECT_TRUE(registry.Remove("f"));
+  EXPECT_TRUE(current->superseded.load());
 }
 
 TEST(FunctionRegistry, RemoveAndListAndUnknownNames) {
