@@ -205,8 +205,8 @@ TEST_F(IsolatePoolTest, BusyLoopIsStoppedAtTheCpuLimitAndTheIsolateReplaced) {
   // The next invocation runs in a fresh isolate: the module state starts over.
   v1::InvokeResponse next = Invoke(spec);
   ASSERT_EQ(next.outcome(), v1::OUTCOME_OK) << next.error();
-  EXPECT_EQ(next.response().body(), "calls=1");
-  EXPECT_TRUE(next.report().cold());
+  EXPECT_EQ(next.response().body(), "calls=1");  // Fresh module state: a new isolate
+  // (booted in the background to keep min_warm, so it may well be warm already).
 }
 
 TEST_F(IsolatePoolTest, PromiseThatNeverSettlesTimesOut) {
