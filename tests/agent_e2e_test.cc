@@ -306,6 +306,38 @@ TEST_F(AgentE2eTest, DeployPrewarmsMinWarmIsolatesAndRedeployReplacesThem) {
   EXPECT_EQ(Scrape("hearth_isolates", warm), 1);
 }
 
+TEST_F(AgentE2eTest, ACancelledStreamWithInvocationsInFlightLeavesTheAgentServing) {
+  v1::DeployRequest hang;
+  hang.set_name("hang");
+  hang.set_source("export default () => new Promise(() => {});");
+  hang.mutable_limits()->set_timeout_ms(300);
+  v1::DeployResponse deployed;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->Deploy(&context, hang, &deployed).ok());
+  }
+  {
+    grpc::ClientContext context;
+    auto stream = stub_->InvokeStream(&context);
+    for (int i = 0; i < 5; ++i) {
+      v1::InvokeRequest request;
+      request.set_id(absl::StrCat("h", i));
+      request.set_function("hang");
+      ASSERT_TRUE(stream->Write(request));
+    }
+    context.TryCancel();  // Gone with five invocations still running.
+    v1::InvokeResponse ignored;
+    while (stream->Read(&ignored)) {
+    }
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  ASSERT_TRUE(Deploy("after", "export default () => 'alive';").ok());
+  v1::InvokeResponse response;
+  ASSERT_TRUE(Invoke("after", &response).ok());
+  EXPECT_EQ(response.response().body(), "alive");
+  EXPECT_EQ(agent_->Stop(), 0);  // And it still drains cleanly.
+}
+
 TEST_F(AgentE2eTest, RedeployServesTheNewVersion) {
   v1::DeployResponse first, second;
   ASSERT_TRUE(Deploy("versioned", "export default () => 'v1';", &first).ok());
