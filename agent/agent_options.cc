@@ -52,6 +52,14 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   app.add_option("--max-timeout-ms", o.pool.max_limits.timeout_ms,
                  "Highest wall-clock limit a deploy may ask")
       ->capture_default_str();
+  app.add_option("--boot-cpu-ms", o.pool.boot_cpu_ms,
+                 "CPU a function's top-level code may use when it is loaded")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 600'000u));
+  app.add_option("--boot-timeout-ms", o.pool.boot_timeout_ms,
+                 "Wall-clock time a function's top-level code may take when it is loaded")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 600'000u));
   app.add_option("--isolate-memory-budget-mb", o.pool.isolate_memory_budget_mb,
                  "Memory all pooled isolates may hold; past it the least recently used idle "
                  "isolates go (0: no budget)")

@@ -18,10 +18,11 @@ struct IsolatePoolOptions {
   FunctionPoolSettings default_pool{
       .min_warm = 1, .max_isolates = 64, .idle_ttl_ms = 300'000, .max_invocations_per_isolate = 0};
 
-  // Preparing an isolate (runtime, module, top-level code) runs under these budgets, at
-  // deploy and at a cold start: a heavy top level is allowed, an endless one is not.
-  uint32_t boot_cpu_ms = 10'000;
-  uint32_t boot_timeout_ms = 15'000;
+  // Loading a function (its module's top-level code) runs under these budgets, at deploy
+  // and at a cold start: a heavy top level (hundreds of ms) is allowed, an endless one is
+  // stopped before it holds its worker for long.
+  uint32_t boot_cpu_ms = 2'000;
+  uint32_t boot_timeout_ms = 5'000;
 
   // Caps on what one invocation may produce (PRODUCT.md section 6).
   size_t max_response_body_bytes = 16u << 20;

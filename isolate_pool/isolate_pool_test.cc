@@ -41,6 +41,7 @@ class IsolatePoolTest : public ::testing::Test {
     options.workers = 2;
     options.default_limits = {.cpu_ms = 200, .memory_mb = 32, .timeout_ms = 2000};
     options.idle_sweep_interval_ms = 20;
+    options.boot_cpu_ms = 300;
     return options;
   }
 
@@ -152,6 +153,15 @@ TEST_F(IsolatePoolTest, MissingHandlerAndThrowingTopLevelAreRefused) {
   absl::Status imports = Prepare(Spec("imports", "import x from 'fs'; export default () => x;"));
   EXPECT_EQ(imports.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(imports.message(), HasSubstr("cannot import 'fs'"));
+}
+
+TEST_F(IsolatePoolTest, EndlessTopLevelIsStoppedAtTheBootBudgetAndTheWorkerGoesOn) {
+  absl::Status status = Prepare(Spec("endless", "for (;;) {} export default () => 1;"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(status.message(), HasSubstr("boot CPU budget"));
+  auto fine = Spec("fine", "export default () => 'fine';");
+  ASSERT_TRUE(Prepare(fine).ok());
+  EXPECT_EQ(Invoke(fine).response().body(), "fine");
 }
 
 TEST_F(IsolatePoolTest, ThrowingHandlerIsUserErrorWithMessageAndStack) {
