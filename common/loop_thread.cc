@@ -38,11 +38,6 @@ bool LoopThread::Post(Task task) {
   return true;
 }
 
-size_t LoopThread::QueueDepth() const {
-  absl::MutexLock lock(&mu_);
-  return pending_.size();
-}
-
 void LoopThread::Stop() {
   if (joined_) return;
   {

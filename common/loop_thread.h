@@ -38,9 +38,6 @@ class LoopThread {
   // Runs the queued tasks, then on_stop, closes every handle on the loop and joins.
   void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Number of tasks queued and not yet started.
-  size_t QueueDepth() const ABSL_LOCKS_EXCLUDED(mu_);
-
   uv_loop_t* loop() { return &loop_; }
   bool IsLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
@@ -52,7 +49,7 @@ class LoopThread {
   const std::string name_;
   uv_loop_t loop_;
   uv_async_t wake_;  // uv_async_send coalesces wake-ups; the work travels in pending_.
-  mutable absl::Mutex mu_;
+  absl::Mutex mu_;
   std::vector<Task> pending_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool joined_ = false;  // Only touched by the thread calling Stop().

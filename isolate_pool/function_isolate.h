@@ -1,9 +1,11 @@
-// FunctionIsolate: one V8 isolate holding one version of one function: the runtime, the
-// evaluated module and its handler. It runs one invocation at a time, under the
-// function's CPU, memory and wall-clock limits, and says when it is free again and
-// whether it may be reused (after any limit violation it may not).
+// FunctionIsolate: one V8 isolate booted from the runtime snapshot and, once loaded, holding
+// one version of one function: the evaluated module and its handler. It runs one
+// invocation at a time, under the function's CPU, memory and wall-clock limits, and says
+// when it is free again and whether it may be reused (after any limit violation it may not).
 //
-// Thread: owned by its worker's loop thread, the only thread that ever enters the isolate.
+// Thread: owned by its worker's loop thread, the only thread that runs invocations in it.
+// The reserve booter may boot a blank one and dispose of a retired one; every entry holds
+// the isolate's v8::Locker, so the isolate is never entered by two threads at once.
 #ifndef HEARTH_ISOLATE_POOL_FUNCTION_ISOLATE_H_
 #define HEARTH_ISOLATE_POOL_FUNCTION_ISOLATE_H_
 

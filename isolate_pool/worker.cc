@@ -1,6 +1,7 @@
 #include "isolate_pool/worker.h"
 
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -197,6 +198,7 @@ void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
 }
 
 void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed) {
+  assert(thread_->IsLoopThread());  // Isolates are entered only by their worker.
   const int64_t started = MonotonicMicros();
   v1::InvokeResponse& response = *invocation->response;
   if (started >= invocation->deadline_us) {
@@ -347,6 +349,7 @@ void Worker::MaybeReplenish(std::shared_ptr<const FunctionSpec> spec) {
 }
 
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
+  assert(thread_->IsLoopThread());
   inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
   if (node.empty()) return;  // Shutting down: busy_ is being cleared.
