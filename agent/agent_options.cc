@@ -67,6 +67,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
                  "Pre-booted blank isolates each worker keeps for cold starts")
       ->capture_default_str();
+  app.add_option("--snapshot-threshold-ms", o.pool.snapshot_threshold_ms,
+                 "Top-level CPU time from which a function deployed with the automatic "
+                 "snapshot policy boots from a snapshot of its own")
+      ->capture_default_str();
   app.add_option("--max-inflight-per-worker", o.scheduler.max_inflight_per_worker,
                  "Invocations one worker may hold before new ones are refused")
       ->capture_default_str()
@@ -88,6 +92,7 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (!o.state_dir.empty()) o.pool.snapshot_cache_dir = o.state_dir + "/snapshots";
   if (o.tls_cert.empty() != o.tls_key.empty()) {
     std::cerr << "hearth-agent: --tls-cert and --tls-key go together\n";
     return 2;

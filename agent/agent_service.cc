@@ -67,15 +67,17 @@ void AgentService::StartDeploy(const v1::DeployRequest& request, v1::DeployRespo
   const StateStore* state = deps_.state;
   // The request is copied only when it must be persisted after the load succeeds.
   auto saved = state == nullptr ? nullptr : std::make_unique<v1::DeployRequest>(request);
-  std::string version = (*spec)->version;
+  // Read once the deploy is done: by then the scheduler has given it its snapshot, if any.
+  std::shared_ptr<const FunctionSpec> deployed = *spec;
   deps_.scheduler->Deploy(*std::move(spec), [response, started, state, saved = std::move(saved),
-                                             version = std::move(version),
+                                             deployed = std::move(deployed),
                                              done = std::move(done)](absl::Status status) mutable {
     if (status.ok()) {
-      // Deploys are rare and small; snapshot writes (large) will get their own thread.
+      // Deploys are rare and the request is small (snapshots are cached by the pool).
       if (state != nullptr) status = state->Save(*saved);
-      response->set_version(version);
-      response->set_snapshot_bytes(0);
+      response->set_version(deployed->version);
+      response->set_snapshot_bytes(deployed->snapshot != nullptr ? deployed->snapshot->blob.size()
+                                                                 : 0);
       response->set_build_ms((MonotonicMicros() - started) / 1000.0);
     } else if (status.code() != absl::StatusCode::kInternal &&
                status.code() != absl::StatusCode::kUnavailable) {

@@ -29,6 +29,7 @@ std::string ContentHash(const FunctionSpec& spec) {
     field(key);
     field(value);
   }
+  field(absl::StrCat(static_cast<int>(spec.snapshot_policy)));
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(canonical.data(), canonical.size(), digest, &length, EVP_sha256(), nullptr);
@@ -84,6 +85,20 @@ absl::StatusOr<std::shared_ptr<FunctionSpec>> BuildFunctionSpec(const v1::Deploy
         absl::StrCat("env has ", env_bytes, " bytes; the limit is ", caps.max_env_bytes));
   }
   std::sort(spec->env.begin(), spec->env.end());
+  switch (request.snapshot()) {
+    case v1::SNAPSHOT_AUTO:
+      spec->snapshot_policy = SnapshotPolicy::kAuto;
+      break;
+    case v1::SNAPSHOT_ALWAYS:
+      spec->snapshot_policy = SnapshotPolicy::kAlways;
+      break;
+    case v1::SNAPSHOT_NEVER:
+      spec->snapshot_policy = SnapshotPolicy::kNever;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("snapshot: unknown policy ", static_cast<int>(request.snapshot())));
+  }
   spec->version = ContentHash(*spec);
   spec->deployed_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
@@ -105,6 +120,18 @@ v1::FunctionInfo DescribeFunction(const FunctionSpec& spec) {
   for (const auto& [key, value] : spec.env) info.add_env_keys(key);
   info.set_source_bytes(spec.source.size());
   info.set_deployed_at_ms(static_cast<uint64_t>(spec.deployed_at_ms));
+  switch (spec.snapshot_policy) {
+    case SnapshotPolicy::kAuto:
+      info.set_snapshot(v1::SNAPSHOT_AUTO);
+      break;
+    case SnapshotPolicy::kAlways:
+      info.set_snapshot(v1::SNAPSHOT_ALWAYS);
+      break;
+    case SnapshotPolicy::kNever:
+      info.set_snapshot(v1::SNAPSHOT_NEVER);
+      break;
+  }
+  info.set_snapshot_bytes(spec.snapshot != nullptr ? spec.snapshot->blob.size() : 0);
   return info;
 }
 

@@ -7,11 +7,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <variant>
 
 #include "agent/agent_options.h"
 #include "agent/agent_server.h"
 #include "isolate_pool/isolate_pool.h"
+#include "isolate_pool/snapshot_builder_child.h"
 
 namespace {
 
@@ -30,6 +32,10 @@ void SetUpLogging(const std::string& format) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The agent also serves as its own snapshot builder (a child process per build).
+  if (std::optional<int> exit_code = hearth::RunSnapshotBuilderIfAsked(argc, argv)) {
+    return *exit_code;
+  }
   std::variant<hearth::AgentOptions, int> parsed = hearth::ParseAgentOptions(argc, argv);
   if (const int* exit_code = std::get_if<int>(&parsed)) return *exit_code;
   const hearth::AgentOptions& options = std::get<hearth::AgentOptions>(parsed);

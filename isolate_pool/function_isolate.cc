@@ -22,46 +22,15 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
+#include "isolate_pool/module_loader.h"
 #include "isolate_pool/runtime_snapshot.h"
+#include "isolate_pool/snapshot_data.h"
 #include "isolate_pool/v8_platform.h"
 
 namespace hearth {
 namespace {
 
 constexpr int64_t kMicrosPerMs = 1000;
-
-std::string ToStdString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
-  v8::String::Utf8Value utf8(isolate, value);
-  return *utf8 == nullptr ? std::string("<unprintable>") : std::string(*utf8, utf8.length());
-}
-
-// "hello.js:3:14: SyntaxError: Unexpected token '}'" for errors with a location,
-// otherwise the stack (or the message) of the exception.
-std::string DescribeException(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                              const v8::TryCatch& try_catch, absl::string_view resource) {
-  v8::Local<v8::Message> message = try_catch.Message();
-  std::string text = ToStdString(isolate, try_catch.Exception());
-  v8::Local<v8::Value> stack;
-  if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
-    std::string stack_text = ToStdString(isolate, stack);
-    if (stack_text.find(text) != std::string::npos) text = std::move(stack_text);
-  }
-  if (message.IsEmpty()) return text;
-  const int line = message->GetLineNumber(context).FromMaybe(0);
-  const int column = message->GetStartColumn(context).FromMaybe(0) + 1;
-  return absl::StrCat(resource, ":", line, ":", column, ": ", text);
-}
-
-v8::MaybeLocal<v8::Module> RefuseImports(v8::Local<v8::Context> context,
-                                         v8::Local<v8::String> specifier,
-                                         v8::Local<v8::FixedArray> /*import_assertions*/,
-                                         v8::Local<v8::Module> /*referrer*/) {
-  v8::Isolate* isolate = context->GetIsolate();
-  isolate->ThrowException(v8::Exception::Error(
-      V8String(isolate, absl::StrCat("cannot import '", ToStdString(isolate, specifier),
-                                     "': a function is one self-contained ES module"))));
-  return {};
-}
 
 // Request.url is absolute in the function, as on the web: a bare path is resolved against
 // the Host header, or http://localhost.
@@ -107,15 +76,27 @@ absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootBlank(
     const WorkerContext& worker, uint32_t memory_mb, bool warm_up) {
   std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, memory_mb));
-  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot(warm_up));
+  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot(RuntimeSnapshot(), warm_up));
   return self;
 }
 
-absl::Status FunctionIsolate::BootFromSnapshot(bool warm_up) {
+absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootFromFunctionSnapshot(
+    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
+  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, spec->limits.memory_mb));
+  const std::string& blob = spec->snapshot->blob;
+  self->function_blob_ = {blob.data(), static_cast<int>(blob.size())};
+  self->spec_ = std::move(spec);  // Keeps the blob alive as long as the isolate.
+  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot(&self->function_blob_, /*warm_up=*/false));
+  self->last_used_us_ = MonotonicMicros();
+  self->spec_->stats->memory_bytes.fetch_add(self->memory_bytes_, std::memory_order_relaxed);
+  return self;
+}
+
+absl::Status FunctionIsolate::BootFromSnapshot(v8::StartupData* blob, bool warm_up) {
   const size_t memory_bytes = size_t{memory_mb_} << 20;
   allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
   v8::Isolate::CreateParams params;
-  params.snapshot_blob = RuntimeSnapshot();
+  params.snapshot_blob = blob;
   params.external_references = NativeExternalReferences();
   params.array_buffer_allocator = allocator_->allocator();
   params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
@@ -134,6 +115,16 @@ absl::Status FunctionIsolate::BootFromSnapshot(bool warm_up) {
   context_.Reset(isolate_, context);
   v8::Context::Scope context_scope(context);
   HEARTH_RETURN_IF_ERROR(LoadRuntime(context));
+  if (spec_ != nullptr) {
+    v8::Local<v8::Value> handler;
+    v8::Local<v8::Object> env;
+    if (!context->GetDataFromSnapshotOnce<v8::Value>(kFunctionHandlerIndex).ToLocal(&handler) ||
+        !context->GetDataFromSnapshotOnce<v8::Object>(kFunctionEnvIndex).ToLocal(&env)) {
+      return absl::InternalError("the function's snapshot holds no handler");
+    }
+    handler_.Reset(isolate_, handler);
+    env_.Reset(isolate_, env);
+  }
   if (warm_up) WarmUp(context);
   v8::HeapStatistics heap;
   isolate_->GetHeapStatistics(&heap);
@@ -201,60 +192,10 @@ absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
   }
   env_.Reset(isolate_, env);
   HEARTH_ASSIGN_OR_RETURN(v8::Local<v8::Value> handler,
-                          EvaluateModule(context, absl::StrCat(spec_->name, ".js"), spec_->source));
+                          EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_),
+                                                 absl::StrCat(spec_->name, ".js"), spec_->source));
   if (!handler.IsEmpty()) handler_.Reset(isolate_, handler);
   return absl::OkStatus();
-}
-
-absl::StatusOr<v8::Local<v8::Value>> FunctionIsolate::EvaluateModule(v8::Local<v8::Context> context,
-                                                                     const std::string& resource,
-                                                                     std::string_view text) {
-  v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(isolate_, V8String(isolate_, resource), 0, 0, false, -1,
-                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
-  v8::ScriptCompiler::Source source(V8String(isolate_, text), origin);
-  v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate_, &source).ToLocal(&module)) {
-    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
-  }
-  if (!module->InstantiateModule(context, &RefuseImports).FromMaybe(false)) {
-    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
-  }
-  // Below, an empty result with OK status means "terminated": RunGuarded reports why.
-  v8::Local<v8::Value> evaluation;
-  if (!module->Evaluate(context).ToLocal(&evaluation)) {
-    if (isolate_->IsExecutionTerminating()) return v8::Local<v8::Value>();
-    return absl::InvalidArgumentError(absl::StrCat(
-        "top-level code threw: ", DescribeException(isolate_, context, try_catch, resource)));
-  }
-  // Top-level await: settle what the module awaited before deciding.
-  isolate_->PerformMicrotaskCheckpoint();
-  if (isolate_->IsExecutionTerminating()) return v8::Local<v8::Value>();
-  if (module->GetStatus() == v8::Module::kErrored) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("top-level code threw: ", ToStdString(isolate_, module->GetException())));
-  }
-  if (evaluation->IsPromise() && evaluation.As<v8::Promise>()->State() == v8::Promise::kPending) {
-    return absl::InvalidArgumentError("top-level await did not settle while loading");
-  }
-
-  v8::Local<v8::Value> handler;
-  if (!module->GetModuleNamespace()
-           .As<v8::Object>()
-           ->Get(context, V8String(isolate_, "default"))
-           .ToLocal(&handler)) {
-    return absl::InvalidArgumentError(DescribeException(isolate_, context, try_catch, resource));
-  }
-  v8::Local<v8::Value> problem;
-  if (!check_handler_fn_.Get(isolate_)
-           ->Call(context, v8::Undefined(isolate_), 1, &handler)
-           .ToLocal(&problem)) {
-    return absl::InternalError("the runtime's checkHandler() threw");
-  }
-  if (!problem->IsNullOrUndefined()) {
-    return absl::InvalidArgumentError(absl::StrCat(resource, ": ", ToStdString(isolate_, problem)));
-  }
-  return handler;
 }
 
 void FunctionIsolate::WarmUp(v8::Local<v8::Context> context) {
@@ -269,8 +210,8 @@ void FunctionIsolate::WarmUp(v8::Local<v8::Context> context) {
                           { status: 200, headers: { 'content-type': 'text/plain' } });
     },
   };)";
-  absl::StatusOr<v8::Local<v8::Value>> handler =
-      EvaluateModule(context, "hearth:warm-up.js", kWarmUpModule);
+  absl::StatusOr<v8::Local<v8::Value>> handler = EvaluateFunctionModule(
+      context, check_handler_fn_.Get(isolate_), "hearth:warm-up.js", kWarmUpModule);
   if (!handler.ok() || handler->IsEmpty()) return;
   v1::HttpRequest request;
   request.set_method("POST");

@@ -13,6 +13,7 @@
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-persistent-handle.h>
+#include <v8-snapshot.h>
 #include <v8-statistics.h>
 
 #include <cstdint>
@@ -48,6 +49,11 @@ class FunctionIsolate final : public ConsoleSink {
   static absl::StatusOr<std::unique_ptr<FunctionIsolate>> BootBlank(const WorkerContext& worker,
                                                                     uint32_t memory_mb,
                                                                     bool warm_up);
+
+  // Boots an isolate of `spec` from the function's own snapshot (spec->snapshot): its
+  // module was evaluated when the snapshot was built, so no top-level code runs here.
+  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> BootFromFunctionSnapshot(
+      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
 
   // Loads `spec` into this blank isolate: evaluates its module (the top-level code) under
   // the boot budgets and `deadline_us` (monotonic). An isolate holds one function for its
@@ -86,14 +92,11 @@ class FunctionIsolate final : public ConsoleSink {
   enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
 
   FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
-  absl::Status BootFromSnapshot(bool warm_up);
+  // Boots from `blob` (the runtime snapshot, or a function's, which must outlive the
+  // isolate); for a function's, takes its handler and env from the snapshot.
+  absl::Status BootFromSnapshot(v8::StartupData* blob, bool warm_up);
   absl::Status LoadRuntime(v8::Local<v8::Context> context);
   absl::Status LoadModule(v8::Local<v8::Context> context);
-  // Compiles, instantiates and evaluates `text` as an ES module and returns its checked
-  // default export; empty (with OK) when execution was terminated.
-  absl::StatusOr<v8::Local<v8::Value>> EvaluateModule(v8::Local<v8::Context> context,
-                                                      const std::string& resource,
-                                                      std::string_view text);
   void WarmUp(v8::Local<v8::Context> context);
   // Calls the runtime's invoke(); false if it threw (it catches the handler's own errors).
   bool CallInvoke(v8::Local<v8::Context> context, v8::Local<v8::Value> handler,
@@ -119,6 +122,7 @@ class FunctionIsolate final : public ConsoleSink {
   const WorkerContext worker_;
   const uint32_t memory_mb_;
   std::unique_ptr<LimitedArrayBufferAllocator> allocator_;
+  v8::StartupData function_blob_{};  // V8 keeps a pointer to it for the isolate's life.
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> invoke_fn_;  // internals.invoke of runtime.js

@@ -29,6 +29,21 @@ struct FunctionPoolSettings {
   uint32_t max_invocations_per_isolate = 0;
 };
 
+// Whether a function's isolates boot from a snapshot of its own (its top level already run),
+// or load it into a generic pre-booted isolate (its top level runs at that load).
+enum class SnapshotPolicy {
+  kAuto,    // A snapshot when the top level costs more CPU than the agent's threshold.
+  kAlways,  // Always a snapshot; a top level that cannot be snapshotted fails the deploy.
+  kNever,   // Never: every cold start runs the top level.
+};
+
+// A V8 startup blob: the runtime snapshot plus the function's module, evaluated at deploy.
+struct FunctionSnapshot {
+  std::string key;   // Its name in the snapshot cache (content hash of what made it).
+  std::string blob;  // V8 reads it while booting each isolate: never changed once built.
+  int64_t top_level_cpu_us = 0;  // What evaluating the module cost when it was built.
+};
+
 // Counters of a function across its versions.
 struct FunctionStats {
   std::atomic<uint64_t> invocations{0};  // Accepted since the agent started.
@@ -46,7 +61,11 @@ struct FunctionSpec {
   FunctionLimits limits;                                 // Defaults already applied.
   FunctionPoolSettings pool;                             // Defaults already applied.
   std::vector<std::pair<std::string, std::string>> env;  // Sorted by key.
-  int64_t deployed_at_ms = 0;                            // Unix time.
+  SnapshotPolicy snapshot_policy = SnapshotPolicy::kAuto;
+  // Set while the deploy prepares the function (before publication) when its isolates
+  // boot from its own snapshot; null when they load it into generic isolates.
+  std::shared_ptr<const FunctionSnapshot> snapshot;
+  int64_t deployed_at_ms = 0;  // Unix time.
   // Shared by all versions of one function: the function's metrics outlive a version.
   std::shared_ptr<FunctionObserver> observer = std::make_shared<FunctionObserver>();
   std::shared_ptr<FunctionStats> stats = std::make_shared<FunctionStats>();

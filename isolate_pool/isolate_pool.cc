@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "isolate_pool/execution_watchdog.h"
 #include "isolate_pool/reserve_booter.h"
+#include "isolate_pool/snapshot_maker.h"
+#include "isolate_pool/v8_platform.h"
 #include "isolate_pool/worker.h"
 
 namespace hearth {
@@ -15,6 +17,7 @@ namespace hearth {
 namespace {
 IsolatePoolOptions Normalized(IsolatePoolOptions options) {
   options.workers = std::max(options.workers, 1);  // Placement divides by it.
+  if (options.v8_hash_seed != 0) SetV8HashSeed(options.v8_hash_seed);
   return options;
 }
 }  // namespace
@@ -22,7 +25,8 @@ IsolatePoolOptions Normalized(IsolatePoolOptions options) {
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
     : options_(Normalized(options)),
       watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers)),
-      booter_(options_.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr) {
+      booter_(options_.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr),
+      snapshots_(std::make_unique<SnapshotMaker>(options_)) {
   workers_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));
@@ -30,7 +34,9 @@ IsolatePool::IsolatePool(const IsolatePoolOptions& options)
 }
 
 IsolatePool::~IsolatePool() {
-  // The booter's thread first: its deliveries post to workers. Then the workers (their
+  // A deploy's snapshot build hands the function on to the workers: it goes first.
+  snapshots_.reset();
+  // Then the booter's thread: its deliveries post to workers. Then the workers (their
   // isolates may still be armed in the watchdog); they may still call the stopped booter.
   if (booter_ != nullptr) booter_->Stop();
   workers_.clear();
@@ -42,6 +48,13 @@ void IsolatePool::Prepare(int worker, std::shared_ptr<const FunctionSpec> spec,
                           absl::AnyInvocable<void(absl::Status) &&> done) {
   workers_[worker]->Prepare(std::move(spec), std::move(done));
 }
+
+void IsolatePool::MakeSnapshot(std::shared_ptr<FunctionSpec> spec,
+                               absl::AnyInvocable<void(absl::Status) &&> done) {
+  snapshots_->Make(std::move(spec), std::move(done));
+}
+
+void IsolatePool::ForgetSnapshot(const FunctionSpec& spec) { snapshots_->Forget(spec); }
 
 void IsolatePool::Invoke(int worker, std::unique_ptr<Invocation> invocation) {
   workers_[worker]->Invoke(std::move(invocation));

@@ -22,6 +22,7 @@ namespace hearth {
 
 class ExecutionWatchdog;
 class ReserveBooter;
+class SnapshotMaker;
 class Worker;
 
 class IsolatePool {
@@ -36,6 +37,16 @@ class IsolatePool {
 
   const IsolatePoolOptions& options() const { return options_; }
   int workers() const { return static_cast<int>(workers_.size()); }
+
+  // First step of a deploy, before Prepare: runs the function's top level in a snapshot
+  // builder and, by its SnapshotPolicy, sets `spec->snapshot` so that its isolates boot from
+  // it (see snapshot_maker.h). `spec` is not published yet. `done` runs on another thread
+  // with OK or, when the top level fails, with Prepare's codes (kFailedPrecondition: a
+  // kAlways function whose state V8 cannot serialize).
+  void MakeSnapshot(std::shared_ptr<FunctionSpec> spec,
+                    absl::AnyInvocable<void(absl::Status) &&> done);
+  // Drops the cached snapshot of a version that is no longer deployed.
+  void ForgetSnapshot(const FunctionSpec& spec);
 
   // Loads `spec` into a fresh isolate on `worker` and keeps it warm. `done` runs on that
   // worker's thread with OK, or the reason the function cannot be loaded: kInvalidArgument
@@ -68,6 +79,7 @@ class IsolatePool {
   std::unique_ptr<ExecutionWatchdog> watchdog_;
   std::unique_ptr<ReserveBooter> booter_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::unique_ptr<SnapshotMaker> snapshots_;
 };
 
 }  // namespace hearth

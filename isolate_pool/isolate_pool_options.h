@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "isolate_pool/function_spec.h"
 
@@ -50,6 +51,20 @@ struct IsolatePoolOptions {
 
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
+
+  // Function snapshots (see snapshot_maker.h). A kAuto function gets one when its top level
+  // costs at least this much CPU: below it, loading the function into a pre-booted isolate
+  // is the faster cold start (docs/BENCHMARKS.md has the measurements behind the default).
+  uint32_t snapshot_threshold_ms = 3;
+  // Where snapshots are kept across restarts; empty: rebuilt at every deploy.
+  std::string snapshot_cache_dir;
+  // The binary started as the snapshot builder: it must call RunSnapshotBuilderIfAsked()
+  // first thing in main(). The running binary by default.
+  std::string snapshot_builder_path = "/proc/self/exe";
+  // V8's hash seed for this process (see v8_platform.h), fixed so that snapshots cached on
+  // disk stay usable across restarts; 0: a random one, and cached snapshots of another
+  // process are not used. Only the first pool of a process sets it.
+  uint64_t v8_hash_seed = 0;
 };
 
 }  // namespace hearth

@@ -16,75 +16,24 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
+#include "isolate_pool/testing/pool_test_base.h"
 
 namespace hearth {
 namespace {
 
 using ::testing::HasSubstr;
 
-// A spec with the pool's defaults applied.
-std::shared_ptr<FunctionSpec> MakeSpec(const IsolatePool& pool, const std::string& name,
-                                       const std::string& source, const std::string& version) {
-  auto spec = std::make_shared<FunctionSpec>();
-  spec->name = name;
-  spec->version = version;
-  spec->source = source;
-  spec->limits = *pool.ResolveLimits({});
-  spec->pool = pool.ResolvePool({});
-  return spec;
-}
-
-class IsolatePoolTest : public ::testing::Test {
+class IsolatePoolTest : public PoolTestBase {
  protected:
   static IsolatePoolOptions Options() {
-    IsolatePoolOptions options;
-    options.workers = 2;
+    IsolatePoolOptions options = PoolTestBase::Options();
     options.default_limits = {.cpu_ms = 200, .memory_mb = 32, .timeout_ms = 2000};
     options.idle_sweep_interval_ms = 20;
     options.boot_cpu_ms = 300;
     return options;
   }
 
-  IsolatePoolTest() : pool_(Options()) {}
-
-  std::shared_ptr<FunctionSpec> Spec(const std::string& name, const std::string& source) {
-    return MakeSpec(pool_, name, source, absl::StrCat(name, "-", ++versions_));
-  }
-
-  absl::Status Prepare(std::shared_ptr<const FunctionSpec> spec, int worker = 0) {
-    absl::Notification done;
-    absl::Status result;
-    pool_.Prepare(worker, std::move(spec), [&](absl::Status status) {
-      result = std::move(status);
-      done.Notify();
-    });
-    done.WaitForNotification();
-    return result;
-  }
-
-  v1::InvokeResponse Invoke(std::shared_ptr<const FunctionSpec> spec, int worker = 0,
-                            v1::InvokeRequest request = {}) {
-    v1::InvokeResponse response;
-    absl::Notification done;
-    absl::Status status;
-    auto invocation = std::make_unique<Invocation>();
-    invocation->function = spec;
-    invocation->request = &request;
-    invocation->response = &response;
-    invocation->accepted_us = MonotonicMicros();
-    invocation->deadline_us = invocation->accepted_us + spec->limits.timeout_ms * 1000;
-    invocation->done = [&](absl::Status s) {
-      status = std::move(s);
-      done.Notify();
-    };
-    pool_.Invoke(worker, std::move(invocation));
-    done.WaitForNotification();
-    EXPECT_TRUE(status.ok()) << status;
-    return response;
-  }
-
-  IsolatePool pool_;
-  int versions_ = 0;
+  IsolatePoolTest() : PoolTestBase(Options()) {}
 };
 
 TEST_F(IsolatePoolTest, RunsFetchHandlerAndReturnsStatusHeadersAndBody) {

@@ -13,6 +13,18 @@
 #include <cstring>
 #include <memory>
 
+// V8 10.2 leaves the accessors of module namespace objects out of its own table of external
+// references, so serializing any heap holding a namespace (and every evaluated module gets
+// one: it is how the default export is read) aborts CreateBlob with "Unknown external
+// reference". libnode exports both; they are listed here under their mangled names (their
+// class is V8-internal) so that function snapshots can hold evaluated modules.
+extern "C" void V8ModuleNamespaceEntryGetter() __asm__(
+    "_ZN2v88internal9Accessors26ModuleNamespaceEntryGetterENS_5LocalINS_4NameEEERKNS_"
+    "20PropertyCallbackInfoINS_5ValueEEE");
+extern "C" void V8ModuleNamespaceEntrySetter() __asm__(
+    "_ZN2v88internal9Accessors26ModuleNamespaceEntrySetterENS_5LocalINS_4NameEEENS2_INS_"
+    "5ValueEEERKNS_20PropertyCallbackInfoINS_7BooleanEEE");
+
 namespace hearth {
 namespace {
 
@@ -100,6 +112,8 @@ const intptr_t* NativeExternalReferences() {
       reinterpret_cast<intptr_t>(&Utf8Encode),
       reinterpret_cast<intptr_t>(&Utf8Decode),
       reinterpret_cast<intptr_t>(&Log),
+      reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter),
+      reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter),
       0,
   };
   return kReferences;

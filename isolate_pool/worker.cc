@@ -106,6 +106,9 @@ void Worker::ScheduleRefill() {
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
     std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us) {
+  if (spec->snapshot != nullptr) {
+    return FunctionIsolate::BootFromFunctionSnapshot(std::move(spec), context_);
+  }
   if (reserve_.empty() || spec->limits.memory_mb != reserve_.back()->memory_mb()) {
     return FunctionIsolate::Create(std::move(spec), context_, deadline_us);
   }

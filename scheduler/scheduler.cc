@@ -21,11 +21,25 @@ bool Scheduler::draining() const {
   return draining_;
 }
 
-void Scheduler::Deploy(std::shared_ptr<const FunctionSpec> spec,
+void Scheduler::Deploy(std::shared_ptr<FunctionSpec> spec,
                        absl::AnyInvocable<void(absl::Status) &&> done) {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
+  }
+  // First the top level runs in the snapshot builder (the verdict on the source), then the
+  // function's first isolates are prepared, from its snapshot if it got one.
+  pool_->MakeSnapshot(spec, [this, spec, done = std::move(done)](absl::Status status) mutable {
+    if (!status.ok()) return std::move(done)(std::move(status));
+    PrepareAndPublish(std::move(spec), std::move(done));
+  });
+}
+
+void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
+                                  absl::AnyInvocable<void(absl::Status) &&> done) {
   absl::ReaderMutexLock lock(&mu_);
   if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
-  // min_warm isolates (at least one: it proves the source loads), the first on the
+  // min_warm isolates (at least one: it proves the function boots), the first on the
   // function's home worker, where its first invocations go, the rest spread over the others.
   // Published once all are up; the first failure is the answer.
   struct Pending {
@@ -54,8 +68,12 @@ void Scheduler::Deploy(std::shared_ptr<const FunctionSpec> spec,
         return pending->status;
       }();
       if (result.ok()) {
+        std::shared_ptr<const FunctionSpec> previous = registry_->Find(pending->spec->name);
         registry_->Publish(pending->spec);
         pool_->RetireOtherVersions(pending->spec->name, pending->spec->version);
+        if (previous != nullptr && previous->version != pending->spec->version) {
+          pool_->ForgetSnapshot(*previous);
+        }
       }
       std::move(pending->done)(std::move(result));
     });
@@ -65,13 +83,14 @@ void Scheduler::Deploy(std::shared_ptr<const FunctionSpec> spec,
 absl::Status Scheduler::Undeploy(const std::string& name) {
   absl::ReaderMutexLock lock(&mu_);
   if (draining_) return absl::UnavailableError("the agent is draining");
-  if (!registry_->Remove(name)) {
+  std::shared_ptr<const FunctionSpec> removed = registry_->Find(name);
+  if (removed == nullptr || !registry_->Remove(name)) {
     return absl::NotFoundError(absl::StrCat("function '", name, "' not found"));
   }
   pool_->Remove(name);
+  pool_->ForgetSnapshot(*removed);
   return absl::OkStatus();
 }
-
 absl::Status Scheduler::Submit(const std::string& name, std::unique_ptr<Invocation> invocation) {
   absl::ReaderMutexLock lock(&mu_);
   if (draining_) return absl::UnavailableError("the agent is draining; retry on another node");

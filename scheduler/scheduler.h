@@ -30,12 +30,13 @@ class Scheduler {
  public:
   Scheduler(IsolatePool* pool, FunctionRegistry* registry, const SchedulerOptions& options);
 
-  // Boots the function in max(1, min_warm) fresh isolates spread over the workers; on
-  // success publishes it as the current version of its name (new invocations use it,
-  // running ones finish on theirs). `done` runs once, on a worker thread.
-  // Unavailable (via `done`) while draining.
-  void Deploy(std::shared_ptr<const FunctionSpec> spec,
-              absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs the function's top level in the snapshot builder (IsolatePool::MakeSnapshot, which
+  // may give `spec` its snapshot), then boots it in max(1, min_warm) fresh isolates spread
+  // over the workers; on success publishes it as the current version of its name (new
+  // invocations use it, running ones finish on theirs). `done` runs once, on another
+  // thread. Unavailable (via `done`) while draining.
+  void Deploy(std::shared_ptr<FunctionSpec> spec, absl::AnyInvocable<void(absl::Status) &&> done)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound if no such function; Unavailable while draining.
   absl::Status Undeploy(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -54,6 +55,8 @@ class Scheduler {
   int Inflight() const;
 
  private:
+  void PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
+                         absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);
   int PickWorker(const std::string& name) const;
 
   IsolatePool* const pool_;

@@ -1,6 +1,7 @@
 // hearthctl deploy NAME FILE.js [limits] [pool settings] [--env K=V]...
 #include <cstdint>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct DeployFlags {
   // Limits and pool settings; 0 leaves the choice to the agent.
   uint32_t cpu_ms = 0, memory_mb = 0, timeout_ms = 0;
   uint32_t min_warm = 0, max_isolates = 0, idle_ttl_ms = 0, max_invocations_per_isolate = 0;
+  v1::SnapshotPolicy snapshot = v1::SNAPSHOT_AUTO;
 };
 
 int RunDeploy(CommandContext& context, const DeployFlags& flags) {
@@ -41,6 +43,7 @@ int RunDeploy(CommandContext& context, const DeployFlags& flags) {
   pool.set_max_isolates(flags.max_isolates);
   pool.set_idle_ttl_ms(flags.idle_ttl_ms);
   pool.set_max_invocations_per_isolate(flags.max_invocations_per_isolate);
+  request.set_snapshot(flags.snapshot);
   for (const std::string& flag : flags.env) {
     // Validated at parse time; a repeated key keeps its last value.
     auto [key, value] = *ParseEnvFlag(flag);
@@ -82,6 +85,15 @@ void AddDeployCommand(CLI::App& app, CommandContext& context) {
   add_u32("--idle-ttl-ms", flags->idle_ttl_ms, "How long an idle isolate is kept");
   add_u32("--max-invocations-per-isolate", flags->max_invocations_per_isolate,
           "Invocations after which an isolate is replaced");
+  command
+      ->add_option("--snapshot", flags->snapshot,
+                   "Boot isolates from a snapshot taken after the top level ran at deploy: "
+                   "auto (when the top level is expensive), always or never")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, v1::SnapshotPolicy>{{"auto", v1::SNAPSHOT_AUTO},
+                                                    {"always", v1::SNAPSHOT_ALWAYS},
+                                                    {"never", v1::SNAPSHOT_NEVER}}))
+      ->default_str("auto");
   command->add_option("--env", flags->env, "Deploy-time variable, repeatable")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false)

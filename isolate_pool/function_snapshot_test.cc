@@ -1,0 +1,284 @@
+// Function snapshots, end to end inside the pool: the builder child process runs the top
+// level once, isolates boot from the blob with that state, the policy picks the path, the
+// builder's verdicts match the generic load's, and the disk cache survives a new pool.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "isolate_pool/testing/pool_test_base.h"
+
+namespace hearth {
+namespace {
+
+using ::testing::HasSubstr;
+
+#define ASSERT_OK(expression)                  \
+  do {                                         \
+    const absl::Status status_ = (expression); \
+    ASSERT_TRUE(status_.ok()) << status_;      \
+  } while (false)
+
+// A top level whose result proves where it ran: `stamp` differs on every run of it.
+constexpr char kStatefulSource[] = R"(
+  const table = [];
+  for (let i = 0; i < 1000; i++) table.push({ i, square: i * i });
+  const stamp = Date.now() + ':' + Math.random();
+  let calls = 0;
+  export default {
+    fetch() {
+      calls++;
+      return new Response(JSON.stringify({ stamp, calls, n: table.length, last: table[999].square,
+                                           random: Math.random() }));
+    },
+  };)";
+
+struct Reply {
+  std::string stamp;
+  int calls = 0;
+  int n = 0;
+  long last = 0;
+  std::string random;
+};
+
+Reply Parse(const v1::InvokeResponse& response) {
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  Reply reply;
+  const std::string& body = response.response().body();
+  auto field = [&](const std::string& name) {
+    const size_t at = body.find("\"" + name + "\":");
+    if (at == std::string::npos) return std::string();
+    size_t begin = at + name.size() + 3;
+    size_t end = body.find_first_of(",}", begin);
+    std::string value = body.substr(begin, end - begin);
+    if (!value.empty() && value.front() == '"') value = value.substr(1, value.size() - 2);
+    return value;
+  };
+  reply.stamp = field("stamp");
+  reply.calls = std::atoi(field("calls").c_str());
+  reply.n = std::atoi(field("n").c_str());
+  reply.last = std::atol(field("last").c_str());
+  reply.random = field("random");
+  return reply;
+}
+
+class FunctionSnapshotTest : public PoolTestBase {
+ protected:
+  static std::string FreshDir() {
+    static int counter = 0;
+    std::string dir =
+        absl::StrCat(::testing::TempDir(), "/hearth-snapshots-", getpid(), "-", ++counter);
+    std::filesystem::remove_all(dir);
+    return dir;
+  }
+
+  static IsolatePoolOptions Options(const std::string& cache_dir) {
+    IsolatePoolOptions options = PoolTestBase::Options();
+    options.default_limits = {.cpu_ms = 500, .memory_mb = 64, .timeout_ms = 5000};
+    options.boot_cpu_ms = 1000;
+    options.snapshot_threshold_ms = 5;
+    options.snapshot_cache_dir = cache_dir;
+    return options;
+  }
+
+  FunctionSnapshotTest() : FunctionSnapshotTest(FreshDir()) {}
+  explicit FunctionSnapshotTest(const std::string& dir) : PoolTestBase(Options(dir)), dir_(dir) {}
+  ~FunctionSnapshotTest() override { std::filesystem::remove_all(dir_); }
+
+  std::shared_ptr<FunctionSpec> Spec(const std::string& name, const std::string& source,
+                                     SnapshotPolicy policy) {
+    auto spec = PoolTestBase::Spec(name, source);
+    spec->snapshot_policy = policy;
+    return spec;
+  }
+
+  const std::string dir_;
+};
+
+TEST_F(FunctionSnapshotTest, TopLevelStateIsInEveryIsolateBootedFromTheSnapshot) {
+  auto spec = Spec("stateful", kStatefulSource, SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  ASSERT_NE(spec->snapshot, nullptr);
+  EXPECT_GT(spec->snapshot->blob.size(), 100'000u);
+
+  const Reply warm = Parse(Invoke(spec, 0));
+  EXPECT_EQ(warm.n, 1000);
+  EXPECT_EQ(warm.last, 999L * 999);
+  EXPECT_EQ(warm.calls, 1);
+  // Fresh isolates on both workers: the same top-level run (same stamp), nothing carried
+  // over from the other isolates' invocations (calls starts again), and Math.random seeded
+  // per isolate, not frozen into the blob.
+  std::set<std::string> randoms = {warm.random};
+  for (int worker : {0, 1, 1}) {
+    v1::InvokeResponse response = InvokeCold(spec, worker);
+    EXPECT_TRUE(response.report().cold());
+    const Reply cold = Parse(response);
+    EXPECT_EQ(cold.stamp, warm.stamp);
+    EXPECT_EQ(cold.calls, 1);
+    EXPECT_EQ(cold.n, 1000);
+    randoms.insert(cold.random);
+  }
+  EXPECT_EQ(randoms.size(), 4u);
+  // The isolate kept warm goes on counting.
+  EXPECT_EQ(Parse(Invoke(spec, 0)).calls, 2);
+}
+
+TEST_F(FunctionSnapshotTest, AutoPolicySnapshotsOnlyAnExpensiveTopLevel) {
+  auto cheap = Spec("cheap", "export default () => 'cheap';", SnapshotPolicy::kAuto);
+  ASSERT_OK(Deploy(cheap));
+  EXPECT_EQ(cheap->snapshot, nullptr);
+
+  auto expensive = Spec("expensive", R"(
+    let x = 0;
+    for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) % 1000003;
+    export default () => String(x);)",
+                        SnapshotPolicy::kAuto);
+  ASSERT_OK(Deploy(expensive));
+  ASSERT_NE(expensive->snapshot, nullptr);
+  EXPECT_GE(expensive->snapshot->top_level_cpu_us, 5000);
+  const v1::InvokeResponse response = InvokeCold(expensive, 1);
+  ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  EXPECT_FALSE(response.response().body().empty());
+
+  auto never = Spec("never", R"(
+    let x = 0;
+    for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) % 1000003;
+    export default () => String(x);)",
+                    SnapshotPolicy::kNever);
+  ASSERT_OK(Deploy(never));
+  EXPECT_EQ(never->snapshot, nullptr);
+  EXPECT_EQ(InvokeCold(never, 1).response().body(), response.response().body());
+}
+
+TEST_F(FunctionSnapshotTest, BuilderVerdictsMatchTheGenericLoad) {
+  for (SnapshotPolicy policy : {SnapshotPolicy::kAlways, SnapshotPolicy::kAuto}) {
+    SCOPED_TRACE(static_cast<int>(policy));
+    absl::Status status = Deploy(Spec("broken", "export default {\n  fetch() {}}\n}", policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(), HasSubstr("broken.js:3:1"));
+
+    status = Deploy(Spec("throws", "throw new TypeError('nope'); export default 1;", policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(), HasSubstr("TypeError: nope"));
+
+    status = Deploy(Spec("nohandler", "export default 42;", policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+
+    status = Deploy(Spec("endless", "while (true) {} export default () => 1;", policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange) << status;
+
+    status = Deploy(Spec("hog", "const a = []; while (true) a.push({ a: [1, 2, 3] });", policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+
+    status = Deploy(Spec("buffers", R"(
+      const kept = [];
+      for (let i = 0; i < 100; i++) kept.push(new Uint8Array(1 << 20));
+      export default () => String(kept.length);)",
+                         policy));
+    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+
+    status = Deploy(Spec("evil", "export default () => eval('1');", policy));
+    ASSERT_TRUE(status.ok()) << status;
+  }
+}
+
+TEST_F(FunctionSnapshotTest, ModifiedBuiltInsStayInTheirFunction) {
+  auto patcher = Spec("patcher", R"(
+    Array.prototype.includes = () => 'patched';
+    globalThis.shared = 'patcher';
+    export default () => [1].includes(2) + ':' + globalThis.shared;)",
+                      SnapshotPolicy::kAlways);
+  auto reader = Spec("reader", R"(
+    export default () => [1].includes(2) + ':' + globalThis.shared;)",
+                     SnapshotPolicy::kAlways);
+  auto generic = Spec("generic", R"(
+    export default () => [1].includes(2) + ':' + globalThis.shared;)",
+                      SnapshotPolicy::kNever);
+  ASSERT_OK(Deploy(patcher));
+  ASSERT_OK(Deploy(reader));
+  ASSERT_OK(Deploy(generic));
+  for (int worker : {0, 1}) {
+    EXPECT_EQ(InvokeCold(patcher, worker).response().body(), "patched:patcher");
+    EXPECT_EQ(InvokeCold(reader, worker).response().body(), "false:undefined");
+    EXPECT_EQ(InvokeCold(generic, worker).response().body(), "false:undefined");
+  }
+}
+
+TEST_F(FunctionSnapshotTest, ManyDistinctSnapshotsLiveTogether) {
+  // Blobs of different functions, all built on the runtime snapshot, with isolates of each
+  // alive at once on both workers.
+  std::vector<std::shared_ptr<FunctionSpec>> specs;
+  for (int i = 0; i < 8; ++i) {
+    specs.push_back(Spec(absl::StrCat("f", i),
+                         absl::StrCat(R"(
+      const words = [];
+      for (let k = 0; k < 500; k++) words.push('w' + k * )",
+                                      i + 1, R"();
+      const id = 'id-)",
+                                      i, R"(';
+      export default { fetch: () => new Response(id + ':' + words[499]) };)"),
+                         SnapshotPolicy::kAlways));
+    ASSERT_TRUE(Deploy(specs.back(), i % 2).ok());
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 8; ++i) {
+      const v1::InvokeResponse response = InvokeCold(specs[i], (i + round) % 2);
+      EXPECT_EQ(response.response().body(), absl::StrCat("id-", i, ":w", 499 * (i + 1)));
+    }
+  }
+}
+
+TEST_F(FunctionSnapshotTest, FunctionWithEnvSeesItAfterBoot) {
+  auto spec = Spec("env", "export default (request, env) => env.GREETING + ' ' + env.WHO;",
+                   SnapshotPolicy::kAlways);
+  spec->env = {{"GREETING", "hello"}, {"WHO", "snapshot"}};
+  ASSERT_OK(Deploy(spec));
+  EXPECT_EQ(InvokeCold(spec, 1).response().body(), "hello snapshot");
+}
+
+TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt) {
+  auto spec = Spec("cached", kStatefulSource, SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  const std::string stamp = Parse(Invoke(spec)).stamp;
+  const std::string file = absl::StrCat(dir_, "/", spec->snapshot->key, ".snapshot");
+  ASSERT_TRUE(std::filesystem::exists(file));
+
+  // A second pool (an agent restart) with the same cache: the same top-level run.
+  auto again = MakeSpec(pool_, spec->name, spec->source, spec->version);
+  again->snapshot_policy = SnapshotPolicy::kAlways;
+  {
+    IsolatePool restarted(Options(dir_));
+    absl::Notification made;
+    absl::Status status;
+    restarted.MakeSnapshot(again, [&](absl::Status s) {
+      status = s;
+      made.Notify();
+    });
+    made.WaitForNotification();
+    ASSERT_TRUE(status.ok()) << status;
+    ASSERT_NE(again->snapshot, nullptr);
+    EXPECT_EQ(again->snapshot->blob, spec->snapshot->blob);
+  }
+
+  // A damaged file is thrown away and the function built again: a new top-level run.
+  {
+    std::fstream damage(file, std::ios::in | std::ios::out | std::ios::binary);
+    damage.seekp(-10, std::ios::end);
+    damage.write("XXXXXXXXXX", 10);
+  }
+  auto rebuilt = MakeSpec(pool_, spec->name, spec->source, spec->version);
+  rebuilt->snapshot_policy = SnapshotPolicy::kAlways;
+  ASSERT_OK(Deploy(rebuilt));
+  EXPECT_NE(Parse(InvokeCold(rebuilt)).stamp, stamp);
+
+  pool_.ForgetSnapshot(*rebuilt);
+  EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+}  // namespace
+}  // namespace hearth

@@ -1,0 +1,95 @@
+#include "isolate_pool/snapshot_cache.h"
+
+#include <openssl/evp.h>
+#include <v8-initialization.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "isolate_pool/runtime_snapshot.h"
+#include "isolate_pool/v8_platform.h"
+
+namespace hearth {
+namespace {
+
+constexpr char kMagic[8] = {'H', 'S', 'N', 'A', 'P', '0', '1', '\n'};
+constexpr size_t kDigestBytes = 32;
+constexpr size_t kHeaderBytes = sizeof(kMagic) + sizeof(int64_t) + kDigestBytes;
+
+std::string Sha256(absl::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+}  // namespace
+
+std::string SnapshotKey(const FunctionSpec& spec) {
+  // The runtime blob stands for the runtime's source and the V8 flags it was built with;
+  // blobs hold string hashes made with the builder's (the agent's) hash seed.
+  static const std::string runtime =
+      Sha256(absl::string_view(kRuntimeSnapshotBlob.data(), kRuntimeSnapshotBlob.size()));
+  return absl::BytesToHexString(
+      Sha256(absl::StrCat(spec.name.size(), ":", spec.name, ";", spec.version, ";", runtime, ";",
+                          v8::V8::GetVersion(), ";", V8HashSeed())));
+}
+
+SnapshotCache::SnapshotCache(std::string dir) : dir_(std::move(dir)) {}
+
+std::string SnapshotCache::PathOf(const std::string& key) const {
+  return absl::StrCat(dir_, "/", key, ".snapshot");
+}
+
+std::optional<SnapshotCache::Entry> SnapshotCache::Load(const std::string& key) const {
+  if (dir_.empty()) return std::nullopt;
+  std::ifstream in(PathOf(key), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  Entry entry;
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    Erase(key);
+    return std::nullopt;
+  }
+  std::memcpy(&entry.top_level_cpu_us, bytes.data() + sizeof(kMagic), sizeof(int64_t));
+  const absl::string_view digest(bytes.data() + sizeof(kMagic) + sizeof(int64_t), kDigestBytes);
+  entry.blob = bytes.substr(kHeaderBytes);
+  if (Sha256(entry.blob) != digest) {
+    Erase(key);
+    return std::nullopt;
+  }
+  return entry;
+}
+
+absl::Status SnapshotCache::Store(const std::string& key, const Entry& entry) const {
+  if (dir_.empty()) return absl::OkStatus();
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  if (error)
+    return absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", error.message()));
+  const std::string path = PathOf(key);
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(kMagic, sizeof(kMagic));
+    out.write(reinterpret_cast<const char*>(&entry.top_level_cpu_us), sizeof(int64_t));
+    out << Sha256(entry.blob) << entry.blob;
+    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  std::filesystem::rename(temporary, path, error);
+  if (error) return absl::InternalError(absl::StrCat("cannot write ", path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+void SnapshotCache::Erase(const std::string& key) const {
+  if (dir_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove(PathOf(key), ignored);
+}
+
+}  // namespace hearth

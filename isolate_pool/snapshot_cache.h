@@ -1,0 +1,48 @@
+// SnapshotCache: function snapshots kept on disk (in the state dir) across restarts, one
+// file per key. A key names everything the blob depends on (the function's version, the
+// runtime snapshot, the V8 build), so an entry is either right or absent; each file carries
+// a SHA-256 of its blob, checked on load, because V8 is told not to checksum blobs.
+//
+// An entry may hold no blob: the top level was measured and found too cheap to snapshot,
+// which spares a restart from measuring it again.
+//
+// Thread: any; files are written to a temporary name and renamed into place.
+#ifndef HEARTH_ISOLATE_POOL_SNAPSHOT_CACHE_H_
+#define HEARTH_ISOLATE_POOL_SNAPSHOT_CACHE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "isolate_pool/function_spec.h"
+
+namespace hearth {
+
+// The cache key of `spec`'s snapshot, in hex.
+std::string SnapshotKey(const FunctionSpec& spec);
+
+class SnapshotCache {
+ public:
+  struct Entry {
+    int64_t top_level_cpu_us = 0;
+    std::string blob;  // Empty: measured, not snapshotted.
+  };
+
+  // `dir` is created on first store; empty: a cache that keeps nothing.
+  explicit SnapshotCache(std::string dir);
+
+  // The entry, or nothing if there is none or it is damaged (then it is removed).
+  std::optional<Entry> Load(const std::string& key) const;
+  absl::Status Store(const std::string& key, const Entry& entry) const;
+  void Erase(const std::string& key) const;
+
+ private:
+  std::string PathOf(const std::string& key) const;
+
+  const std::string dir_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_SNAPSHOT_CACHE_H_

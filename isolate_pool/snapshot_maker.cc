@@ -1,0 +1,110 @@
+#include "isolate_pool/snapshot_maker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "isolate_pool/snapshot_builder_process.h"
+#include "isolate_pool/v8_platform.h"
+
+namespace hearth {
+namespace {
+
+// What the builder needs on top of the top level's own budget: exec, dynamic linking,
+// V8 start-up, serialization (~60 ms for a 5 MB heap) and writing the blob back.
+constexpr int64_t kBuilderOverheadUs = 10'000'000;
+
+}  // namespace
+
+SnapshotMaker::SnapshotMaker(const IsolatePoolOptions& options)
+    : options_(options),
+      cache_(options.snapshot_cache_dir),
+      thread_(
+          "hearth-snapshot", [] {}, [] {}) {}
+
+SnapshotMaker::~SnapshotMaker() { thread_.Stop(); }
+
+bool SnapshotMaker::Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) const {
+  switch (policy) {
+    case SnapshotPolicy::kAlways:
+      return true;
+    case SnapshotPolicy::kNever:
+      return false;
+    case SnapshotPolicy::kAuto:
+      return top_level_cpu_us >= int64_t{options_.snapshot_threshold_ms} * 1000;
+  }
+  return false;
+}
+
+void SnapshotMaker::Make(std::shared_ptr<FunctionSpec> spec,
+                         absl::AnyInvocable<void(absl::Status) &&> done) {
+  if (spec->snapshot_policy == SnapshotPolicy::kNever) return std::move(done)(absl::OkStatus());
+  // A refused task is destroyed unrun: it only borrows `done` until it runs.
+  auto* raw = new absl::AnyInvocable<void(absl::Status) &&>(std::move(done));
+  if (!thread_.Post([this, spec, raw] {
+        std::unique_ptr<absl::AnyInvocable<void(absl::Status) &&>> owned(raw);
+        std::move (*owned)(MakeNow(*spec));
+      })) {
+    std::unique_ptr<absl::AnyInvocable<void(absl::Status) &&>> refused(raw);
+    std::move (*refused)(absl::UnavailableError("the agent is shutting down"));
+  }
+}
+
+void SnapshotMaker::Forget(const FunctionSpec& spec) {
+  if (spec.snapshot_policy != SnapshotPolicy::kNever) cache_.Erase(SnapshotKey(spec));
+}
+
+absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
+  const std::string key = SnapshotKey(spec);
+  std::optional<SnapshotCache::Entry> entry = cache_.Load(key);
+  if (!entry.has_value() ||
+      (entry->blob.empty() && Wanted(spec.snapshot_policy, entry->top_level_cpu_us))) {
+    const SnapshotBuildRequest request{
+        .name = spec.name,
+        .source = spec.source,
+        .env = spec.env,
+        .memory_mb = spec.limits.memory_mb,
+        .cpu_budget_ms = options_.boot_cpu_ms,
+        .wall_budget_ms = options_.boot_timeout_ms,
+        .hash_seed = V8HashSeed(),
+    };
+    const int64_t deadline =
+        MonotonicMicros() + int64_t{options_.boot_timeout_ms} * 1000 + kBuilderOverheadUs;
+    absl::StatusOr<SnapshotBuildResult> built =
+        RunSnapshotBuilderProcess(options_.snapshot_builder_path, request, deadline);
+    absl::Status status = built.ok() ? built->status : built.status();
+    const bool unserializable = status.code() == absl::StatusCode::kInternal ||
+                                status.code() == absl::StatusCode::kFailedPrecondition;
+    if (unserializable && spec.snapshot_policy == SnapshotPolicy::kAuto) {
+      // Not the function's fault as far as we know: generic isolates will judge its top
+      // level under the real limits.
+      spdlog::warn("function {}: no snapshot ({}); its isolates will load it instead", spec.name,
+                   std::string(status.message()));
+      return absl::OkStatus();
+    }
+    if (unserializable) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot snapshot the function: ", status.message()));
+    }
+    if (!status.ok()) return status;
+    entry = SnapshotCache::Entry{.top_level_cpu_us = built->top_level_cpu_us, .blob = {}};
+    // A blob too cheap to be worth it is not kept: the entry still records the measurement.
+    if (Wanted(spec.snapshot_policy, built->top_level_cpu_us)) entry->blob = std::move(built->blob);
+    if (absl::Status stored = cache_.Store(key, *entry); !stored.ok()) {
+      spdlog::warn("function {}: snapshot not cached: {}", spec.name,
+                   std::string(stored.message()));
+    }
+  }
+  if (!Wanted(spec.snapshot_policy, entry->top_level_cpu_us)) return absl::OkStatus();
+  auto snapshot = std::make_shared<FunctionSnapshot>();
+  snapshot->key = key;
+  snapshot->blob = std::move(entry->blob);
+  snapshot->top_level_cpu_us = entry->top_level_cpu_us;
+  spec.snapshot = std::move(snapshot);
+  return absl::OkStatus();
+}
+
+}  // namespace hearth

@@ -1,0 +1,55 @@
+// SnapshotMaker: decides at deploy whether a function's isolates boot from a snapshot of
+// their own, and makes it: from the disk cache, or by running the function's top level in
+// a builder child process (see snapshot_builder_child.h). The builder's verdict on the top
+// level (compile errors, exceptions, budgets) is the deploy's.
+//
+// Per function, by its SnapshotPolicy: kNever loads it into generic pre-booted isolates;
+// kAlways snapshots it; kAuto snapshots it when its top level costs at least
+// `snapshot_threshold_ms` of CPU, below which loading it into a pre-booted isolate is the
+// cheaper cold start (see docs/ARCHITECTURE.md). Under kAuto, a top level V8 cannot
+// serialize falls back to generic isolates; under kAlways it fails the deploy.
+//
+// Thread: Make() and Forget() from any thread. Builds run one at a time on the maker's own
+// thread, where `done` is called (inline for kNever).
+#ifndef HEARTH_ISOLATE_POOL_SNAPSHOT_MAKER_H_
+#define HEARTH_ISOLATE_POOL_SNAPSHOT_MAKER_H_
+
+#include <memory>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "common/loop_thread.h"
+#include "isolate_pool/function_spec.h"
+#include "isolate_pool/isolate_pool_options.h"
+#include "isolate_pool/snapshot_cache.h"
+
+namespace hearth {
+
+class SnapshotMaker {
+ public:
+  explicit SnapshotMaker(const IsolatePoolOptions& options);
+  ~SnapshotMaker();  // Finishes the build in progress; later ones are answered UNAVAILABLE.
+
+  SnapshotMaker(const SnapshotMaker&) = delete;
+  SnapshotMaker& operator=(const SnapshotMaker&) = delete;
+
+  // Sets `spec->snapshot` when the function is to boot from its own snapshot. `spec` is not
+  // published yet: nothing else reads it until `done` has run. Fails with
+  // FunctionIsolate::Load's codes when the top level fails.
+  void Make(std::shared_ptr<FunctionSpec> spec, absl::AnyInvocable<void(absl::Status) &&> done);
+
+  // Drops the cache entry of a version that is no longer deployed.
+  void Forget(const FunctionSpec& spec);
+
+ private:
+  absl::Status MakeNow(FunctionSpec& spec);
+  bool Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) const;
+
+  const IsolatePoolOptions& options_;
+  const SnapshotCache cache_;
+  LoopThread thread_;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_ISOLATE_POOL_SNAPSHOT_MAKER_H_

@@ -1,0 +1,14 @@
+// main() of test binaries that run an IsolatePool: like gtest_main, except that the binary
+// also serves as the pool's snapshot builder (the pool starts /proc/self/exe for that).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "isolate_pool/snapshot_builder_child.h"
+
+int main(int argc, char** argv) {
+  if (std::optional<int> exit_code = hearth::RunSnapshotBuilderIfAsked(argc, argv)) {
+    return *exit_code;
+  }
+  testing::InitGoogleMock(&argc, argv);
+  return RUN_ALL_TESTS();
+}
