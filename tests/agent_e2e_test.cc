@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -41,10 +42,12 @@ class AgentE2eTest : public ::testing::Test {
   }
 
   grpc::Status Deploy(const std::string& name, const std::string& source,
-                      v1::DeployResponse* response = nullptr) {
+                      v1::DeployResponse* response = nullptr,
+                      v1::SnapshotPolicy snapshot = v1::SNAPSHOT_AUTO) {
     v1::DeployRequest request;
     request.set_name(name);
     request.set_source(source);
+    request.set_snapshot(snapshot);
     v1::DeployResponse ignored;
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -52,9 +55,10 @@ class AgentE2eTest : public ::testing::Test {
   }
 
   grpc::Status Invoke(const std::string& name, v1::InvokeResponse* response,
-                      const std::string& body = "") {
+                      const std::string& body = "", bool force_cold = false) {
     v1::InvokeRequest request;
     request.set_function(name);
+    request.set_force_cold(force_cold);
     request.set_id("req-1");
     request.mutable_request()->set_body(body);
     if (!body.empty()) request.mutable_request()->set_method("POST");
@@ -336,6 +340,55 @@ TEST_F(AgentE2eTest, ACancelledStreamWithInvocationsInFlightLeavesTheAgentServin
   ASSERT_TRUE(Invoke("after", &response).ok());
   EXPECT_EQ(response.response().body(), "alive");
   EXPECT_EQ(agent_->Stop(), 0);  // And it still drains cleanly.
+}
+
+TEST_F(AgentE2eTest, SnapshottedTopLevelRunsOnceAcrossColdStartsAndRestarts) {
+  // `stamp` is new on every run of the top level.
+  const std::string source = R"(
+    const graph = [];
+    for (let i = 0; i < 20000; i++) graph.push({ id: i, next: i + 1 });
+    const stamp = Date.now() + '-' + Math.random();
+    export default () => stamp + ':' + graph.length;)";
+  v1::DeployResponse deployed;
+  ASSERT_TRUE(Deploy("snap", source, &deployed, v1::SNAPSHOT_ALWAYS).ok());
+  EXPECT_GT(deployed.snapshot_bytes(), 100'000u);
+  {
+    v1::GetFunctionRequest request;
+    request.set_name("snap");
+    v1::FunctionInfo info;
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetFunction(&context, request, &info).ok());
+    EXPECT_EQ(info.snapshot(), v1::SNAPSHOT_ALWAYS);
+    EXPECT_EQ(info.snapshot_bytes(), deployed.snapshot_bytes());
+  }
+  v1::InvokeResponse warm, cold;
+  ASSERT_TRUE(Invoke("snap", &warm).ok());
+  ASSERT_TRUE(Invoke("snap", &cold, "", /*force_cold=*/true).ok());
+  EXPECT_TRUE(cold.report().cold());
+  EXPECT_THAT(warm.response().body(), ::testing::EndsWith(":20000"));
+  EXPECT_EQ(cold.response().body(), warm.response().body());
+
+  // A restart boots it from the snapshot cached in the state dir: same top-level run.
+  EXPECT_EQ(agent_->Stop(), 0);
+  StartAgent();
+  v1::InvokeResponse restarted;
+  ASSERT_TRUE(Invoke("snap", &restarted).ok());
+  EXPECT_EQ(restarted.response().body(), warm.response().body());
+
+  // A redeploy drops the old version's cached snapshot; a cheap top level gets none.
+  v1::DeployResponse cheap;
+  ASSERT_TRUE(Deploy("snap", "export default () => 'cheap';", &cheap).ok());
+  EXPECT_EQ(cheap.snapshot_bytes(), 0u);
+  size_t blobs = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(state_dir_.path() + "/snapshots")) {
+    blobs += std::filesystem::file_size(entry.path()) > 100'000;
+  }
+  EXPECT_EQ(blobs, 0u);
+  CommandResult never = Ctl({"deploy", "nosnap", ExamplePath("hello.js"), "--snapshot", "never"});
+  EXPECT_EQ(never.exit_code, 0) << never.err;
+  EXPECT_THAT(never.out, HasSubstr("snapshot 0 bytes"));
+  CommandResult bad = Ctl({"deploy", "nosnap", ExamplePath("hello.js"), "--snapshot", "sometimes"});
+  EXPECT_NE(bad.exit_code, 0);
 }
 
 TEST_F(AgentE2eTest, RedeployServesTheNewVersion) {
