@@ -13,7 +13,7 @@ for (const node of nodes) {
   bucket.push(node.id);
 }
 // Ranking passes: the CPU-heavy part (no state beyond the ranks).
-for (let pass = 0; pass < 30; pass++) {
+for (let pass = 0; pass < 70; pass++) {
   for (const node of nodes) node.rank = (node.rank + nodes[node.edges[0]].rank + nodes[node.edges[1]].rank) % 1009;
 }
 

@@ -55,7 +55,7 @@ struct IsolatePoolOptions {
   // Function snapshots (see snapshot_maker.h). A kAuto function gets one when its top level
   // costs at least this much CPU: below it, loading the function into a pre-booted isolate
   // is the faster cold start (docs/BENCHMARKS.md has the measurements behind the default).
-  uint32_t snapshot_threshold_ms = 3;
+  uint32_t snapshot_threshold_ms = 5;
   // Where snapshots are kept across restarts; empty: rebuilt at every deploy.
   std::string snapshot_cache_dir;
   // The binary started as the snapshot builder: it must call RunSnapshotBuilderIfAsked()
