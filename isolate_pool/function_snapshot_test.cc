@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/testing/pool_test_base.h"
 
 namespace hearth {
@@ -180,8 +181,11 @@ TEST_F(FunctionSnapshotTest, BuilderVerdictsMatchTheGenericLoad) {
                          policy));
     EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
 
-    status = Deploy(Spec("evil", "export default () => eval('1');", policy));
-    ASSERT_TRUE(status.ok()) << status;
+    auto evil = Spec("evil", "export default () => eval('1');", policy);
+    ASSERT_OK(Deploy(evil));
+    const v1::InvokeResponse refused = InvokeCold(evil, 1);
+    EXPECT_EQ(refused.outcome(), v1::OUTCOME_USER_ERROR);
+    EXPECT_THAT(refused.error(), HasSubstr("EvalError"));
   }
 }
 
@@ -243,7 +247,7 @@ TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt)
   auto spec = Spec("cached", kStatefulSource, SnapshotPolicy::kAlways);
   ASSERT_OK(Deploy(spec));
   const std::string stamp = Parse(Invoke(spec)).stamp;
-  const std::string file = absl::StrCat(dir_, "/", spec->snapshot->key, ".snapshot");
+  const std::string file = absl::StrCat(dir_, "/", SnapshotKey(*spec), ".snapshot");
   ASSERT_TRUE(std::filesystem::exists(file));
 
   // A second pool (an agent restart) with the same cache: the same top-level run.

@@ -39,7 +39,6 @@ enum class SnapshotPolicy {
 
 // A V8 startup blob: the runtime snapshot plus the function's module, evaluated at deploy.
 struct FunctionSnapshot {
-  std::string key;   // Its name in the snapshot cache (content hash of what made it).
   std::string blob;  // V8 reads it while booting each isolate: never changed once built.
   int64_t top_level_cpu_us = 0;  // What evaluating the module cost when it was built.
 };

@@ -87,7 +87,6 @@ std::string EncodeSnapshotBuildResult(const SnapshotBuildResult& result) {
   out.Int(static_cast<uint64_t>(result.status.code()));
   out.Bytes(result.status.message());
   out.Int(static_cast<uint64_t>(result.top_level_cpu_us));
-  out.Int(static_cast<uint64_t>(result.heap_bytes));
   out.Bytes(result.blob);
   return out.Take();
 }
@@ -95,15 +94,14 @@ std::string EncodeSnapshotBuildResult(const SnapshotBuildResult& result) {
 absl::StatusOr<SnapshotBuildResult> DecodeSnapshotBuildResult(absl::string_view bytes) {
   Reader in(bytes);
   SnapshotBuildResult result;
-  uint64_t code, cpu_us, heap_bytes;
+  uint64_t code, cpu_us;
   std::string message;
-  if (!in.Int(&code) || !in.Bytes(&message) || !in.Int(&cpu_us) || !in.Int(&heap_bytes) ||
-      !in.Bytes(&result.blob) || !in.done()) {
+  if (!in.Int(&code) || !in.Bytes(&message) || !in.Int(&cpu_us) || !in.Bytes(&result.blob) ||
+      !in.done()) {
     return Truncated();
   }
   result.status = absl::Status(static_cast<absl::StatusCode>(code), message);
   result.top_level_cpu_us = static_cast<int64_t>(cpu_us);
-  result.heap_bytes = static_cast<int64_t>(heap_bytes);
   return result;
 }
 

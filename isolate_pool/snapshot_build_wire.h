@@ -31,7 +31,6 @@ struct SnapshotBuildResult {
   // is empty unless OK.
   absl::Status status;
   int64_t top_level_cpu_us = 0;
-  int64_t heap_bytes = 0;  // What the evaluated module holds.
   std::string blob;
 };
 

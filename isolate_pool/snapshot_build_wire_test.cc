@@ -27,16 +27,13 @@ TEST(SnapshotBuildWireTest, RequestRoundTrips) {
 }
 
 TEST(SnapshotBuildWireTest, ResultRoundTripsWithItsVerdict) {
-  SnapshotBuildResult result{.status = absl::OutOfRangeError("too slow"),
-                             .top_level_cpu_us = 1234,
-                             .heap_bytes = 99,
-                             .blob = "blob"};
+  SnapshotBuildResult result{
+      .status = absl::OutOfRangeError("too slow"), .top_level_cpu_us = 1234, .blob = "blob"};
   absl::StatusOr<SnapshotBuildResult> decoded =
       DecodeSnapshotBuildResult(EncodeSnapshotBuildResult(result));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->status, result.status);
   EXPECT_EQ(decoded->top_level_cpu_us, 1234);
-  EXPECT_EQ(decoded->heap_bytes, 99);
   EXPECT_EQ(decoded->blob, "blob");
 }
 

@@ -121,9 +121,9 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
 
     v8::HeapStatistics heap;
     isolate->GetHeapStatistics(&heap);
-    result.heap_bytes = static_cast<int64_t>(heap.used_heap_size() + heap.external_memory());
+    const uint64_t held = heap.used_heap_size() + heap.external_memory();
     // Verdicts in the order FunctionIsolate::Load gives them.
-    if (heap_guard.exceeded || result.heap_bytes > (int64_t{request.memory_mb} << 20)) {
+    if (heap_guard.exceeded || held > (uint64_t{request.memory_mb} << 20)) {
       result.status = absl::ResourceExhaustedError(
           absl::StrCat("top-level code exceeded the memory limit of ", request.memory_mb, " MB"));
     } else if (verdict == WatchdogVerdict::kCpuLimit) {

@@ -14,7 +14,8 @@ namespace hearth {
 namespace {
 
 // What the builder needs on top of the top level's own budget: exec, dynamic linking,
-// V8 start-up, serialization (~60 ms for a 5 MB heap) and writing the blob back.
+// V8 start-up, serialization and writing the blob back. Generous: it only bounds a child
+// that hangs outside JavaScript.
 constexpr int64_t kBuilderOverheadUs = 10'000'000;
 
 }  // namespace
@@ -100,7 +101,6 @@ absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
   }
   if (!Wanted(spec.snapshot_policy, entry->top_level_cpu_us)) return absl::OkStatus();
   auto snapshot = std::make_shared<FunctionSnapshot>();
-  snapshot->key = key;
   snapshot->blob = std::move(entry->blob);
   snapshot->top_level_cpu_us = entry->top_level_cpu_us;
   spec.snapshot = std::move(snapshot);
