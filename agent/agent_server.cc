@@ -71,12 +71,7 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
 
   metrics_ = std::make_unique<AgentMetrics>(options.max_function_labels);
   HEARTH_ASSIGN_OR_RETURN(metrics_port_, metrics_->Serve(options.metrics_listen));
-  IsolatePoolOptions pool_options = options.pool;
-  if (state_.has_value()) {
-    // Snapshots cached in the state dir are only usable with the seed they were made with.
-    HEARTH_ASSIGN_OR_RETURN(pool_options.v8_hash_seed, state_->LoadOrCreateHashSeed());
-  }
-  pool_ = std::make_unique<IsolatePool>(pool_options);
+  pool_ = std::make_unique<IsolatePool>(options.pool);
   registry_ = std::make_unique<FunctionRegistry>();
   scheduler_ = std::make_unique<Scheduler>(pool_.get(), registry_.get(), options.scheduler);
   pool_collector_ =

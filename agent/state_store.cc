@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -23,26 +22,7 @@ absl::StatusOr<StateStore> StateStore::Open(const std::string& dir) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create state dir ", functions.string(), ": ", error.message()));
   }
-  return StateStore(dir, functions.string());
-}
-
-absl::StatusOr<uint64_t> StateStore::LoadOrCreateHashSeed() const {
-  const fs::path path = fs::path(dir_) / "v8-hash-seed";
-  uint64_t seed = 0;
-  if (std::ifstream in(path); in && (in >> seed) && seed != 0) return seed;
-  std::random_device random;
-  while (seed == 0) seed = (uint64_t{random()} << 32 | random()) >> 1;
-  const std::string temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << seed << "\n";
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
-  }
-  std::error_code error;
-  fs::permissions(temporary, fs::perms::owner_read | fs::perms::owner_write, error);
-  fs::rename(temporary, path, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot write ", path.string()));
-  return seed;
+  return StateStore(functions.string());
 }
 
 std::string StateStore::PathOf(const std::string& name) const {

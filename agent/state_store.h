@@ -6,7 +6,6 @@
 #ifndef HEARTH_AGENT_STATE_STORE_H_
 #define HEARTH_AGENT_STATE_STORE_H_
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,16 +24,10 @@ class StateStore {
   // Every saved deploy, sorted by name. Unreadable files are reported, not fatal.
   std::vector<absl::StatusOr<v1::DeployRequest>> LoadAll() const;
 
-  // This node's V8 hash seed (v8-hash-seed, made on first use, readable by the owner only):
-  // function snapshots cached in the state dir hold hashes made with it.
-  absl::StatusOr<uint64_t> LoadOrCreateHashSeed() const;
-
  private:
-  StateStore(std::string dir, std::string functions_dir)
-      : dir_(std::move(dir)), functions_dir_(std::move(functions_dir)) {}
+  explicit StateStore(std::string functions_dir) : functions_dir_(std::move(functions_dir)) {}
   std::string PathOf(const std::string& name) const;
 
-  std::string dir_;
   std::string functions_dir_;
 };
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "isolate_pool/execution_watchdog.h"
 #include "isolate_pool/reserve_booter.h"
+#include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/snapshot_maker.h"
 #include "isolate_pool/v8_platform.h"
 #include "isolate_pool/worker.h"
@@ -17,7 +18,11 @@ namespace hearth {
 namespace {
 IsolatePoolOptions Normalized(IsolatePoolOptions options) {
   options.workers = std::max(options.workers, 1);  // Placement divides by it.
-  if (options.v8_hash_seed != 0) SetV8HashSeed(options.v8_hash_seed);
+  // Blobs cached on disk are usable only with the seed they were made with. Takes effect
+  // for the first pool of a process (V8 is initialised once).
+  if (!options.snapshot_cache_dir.empty()) {
+    SetV8HashSeed(SnapshotCache(options.snapshot_cache_dir).LoadOrCreateHashSeed());
+  }
   return options;
 }
 }  // namespace

@@ -56,15 +56,12 @@ struct IsolatePoolOptions {
   // costs at least this much CPU: below it, loading the function into a pre-booted isolate
   // is the faster cold start (docs/BENCHMARKS.md has the measurements behind the default).
   uint32_t snapshot_threshold_ms = 5;
-  // Where snapshots are kept across restarts; empty: rebuilt at every deploy.
+  // Where snapshots are kept across restarts, with the V8 hash seed they were made with
+  // (v8_platform.h); empty: rebuilt at every deploy, and a random seed per process.
   std::string snapshot_cache_dir;
   // The binary started as the snapshot builder: it must call RunSnapshotBuilderIfAsked()
   // first thing in main(). The running binary by default.
   std::string snapshot_builder_path = "/proc/self/exe";
-  // V8's hash seed for this process (see v8_platform.h), fixed so that snapshots cached on
-  // disk stay usable across restarts; 0: a random one, and cached snapshots of another
-  // process are not used. Only the first pool of a process sets it.
-  uint64_t v8_hash_seed = 0;
 };
 
 }  // namespace hearth

@@ -86,6 +86,25 @@ absl::Status SnapshotCache::Store(const std::string& key, const Entry& entry) co
   return absl::OkStatus();
 }
 
+uint64_t SnapshotCache::LoadOrCreateHashSeed() const {
+  const std::string path = absl::StrCat(dir_, "/v8-hash-seed");
+  uint64_t seed = 0;
+  if (std::ifstream in(path); in && (in >> seed) && seed != 0) return seed;
+  seed = RandomHashSeed();
+  std::error_code error;
+  std::filesystem::create_directories(dir_, error);
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << seed << "\n";
+    if (!out.flush()) return seed;
+  }
+  std::filesystem::permissions(
+      temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, error);
+  std::filesystem::rename(temporary, path, error);
+  return seed;
+}
+
 void SnapshotCache::Erase(const std::string& key) const {
   if (dir_.empty()) return;
   std::error_code ignored;

@@ -37,6 +37,10 @@ class SnapshotCache {
   absl::Status Store(const std::string& key, const Entry& entry) const;
   void Erase(const std::string& key) const;
 
+  // The V8 hash seed kept beside the blobs (v8-hash-seed, owner-only), made on first use.
+  // A fresh random seed if it cannot be kept (blobs then go stale at the next restart).
+  uint64_t LoadOrCreateHashSeed() const;
+
  private:
   std::string PathOf(const std::string& key) const;
 

@@ -13,15 +13,6 @@ namespace {
 
 std::atomic<uint64_t> requested_seed{0};
 
-uint64_t RandomSeed() {
-  uint64_t seed = 0;
-  while (seed == 0) {
-    if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed)) seed = 0;
-    seed >>= 1;  // V8 parses the flag as a signed 64-bit number.
-  }
-  return seed;
-}
-
 struct V8State {
   v8::Platform* platform;
   uint64_t hash_seed;
@@ -32,7 +23,7 @@ const V8State& State() {
   // during static destruction.
   static const V8State state = [] {
     uint64_t seed = requested_seed.load();
-    if (seed == 0) seed = RandomSeed();
+    if (seed == 0) seed = RandomHashSeed();
     // No WebAssembly for now (PRODUCT.md section 5 does not offer it). The snapshot builders
     // run this same code, so both sides agree on every flag. Our blobs are built with the
     // binary that reads them; re-checksumming them on every isolate would cost 0.1-0.2 ms
@@ -51,6 +42,15 @@ const V8State& State() {
 }
 
 }  // namespace
+
+uint64_t RandomHashSeed() {
+  uint64_t seed = 0;
+  while (seed == 0) {
+    if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed)) seed = 0;
+    seed >>= 1;  // V8 parses the flag as a signed 64-bit number.
+  }
+  return seed;
+}
 
 v8::Platform* V8PlatformInstance() { return State().platform; }
 

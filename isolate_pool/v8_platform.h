@@ -20,6 +20,8 @@ v8::Platform* V8PlatformInstance();
 void SetV8HashSeed(uint64_t seed);
 // The seed in force (initialises V8).
 uint64_t V8HashSeed();
+// A new random seed, as V8 would draw one (non-zero, fits V8's signed flag).
+uint64_t RandomHashSeed();
 
 }  // namespace hearth
 
