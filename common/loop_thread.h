@@ -9,6 +9,7 @@
 
 #include <uv.h>
 
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +56,19 @@ class LoopThread {
   bool joined_ = false;  // Only touched by the thread calling Stop().
   std::thread thread_;
 };
+
+// Posts `run(std::move(value))` to `thread`; if the thread refuses (it is stopping), calls
+// `refused(std::move(value))` on the calling thread instead. A refused task is destroyed
+// without running, so the task only borrows `value` until it runs: whatever `value` must
+// answer (an invocation, a callback) is never dropped unanswered.
+template <typename T, typename Run, typename Refused>
+void PostOrElse(LoopThread& thread, std::unique_ptr<T> value, Run run, Refused refused) {
+  T* borrowed = value.release();
+  if (!thread.Post(
+          [borrowed, run = std::move(run)]() mutable { run(std::unique_ptr<T>(borrowed)); })) {
+    refused(std::unique_ptr<T>(borrowed));
+  }
+}
 
 }  // namespace hearth
 

@@ -60,5 +60,29 @@ TEST(LoopThread, PostIsSafeFromManyThreads) {
   EXPECT_EQ(ran.load(), 4000);
 }
 
+TEST(LoopThread, PostOrElseHandsTheValueBackWhenRefused) {
+  LoopThread thread(
+      "test", [] {}, [] {});
+  absl::Notification ran;
+  int accepted = 0;
+  PostOrElse(
+      thread, std::make_unique<int>(7),
+      [&](std::unique_ptr<int> value) {
+        accepted = *value;
+        ran.Notify();
+      },
+      [](std::unique_ptr<int>) { ADD_FAILURE() << "refused while running"; });
+  ran.WaitForNotification();
+  EXPECT_EQ(accepted, 7);
+
+  thread.Stop();
+  int refused = 0;
+  PostOrElse(
+      thread, std::make_unique<int>(9),
+      [](std::unique_ptr<int>) { ADD_FAILURE() << "ran after Stop"; },
+      [&](std::unique_ptr<int> value) { refused = *value; });
+  EXPECT_EQ(refused, 9);
+}
+
 }  // namespace
 }  // namespace hearth

@@ -43,15 +43,13 @@ bool SnapshotMaker::Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) cons
 void SnapshotMaker::Make(std::shared_ptr<FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) {
   if (spec->snapshot_policy == SnapshotPolicy::kNever) return std::move(done)(absl::OkStatus());
-  // A refused task is destroyed unrun: it only borrows `done` until it runs.
-  auto* raw = new absl::AnyInvocable<void(absl::Status) &&>(std::move(done));
-  if (!thread_.Post([this, spec, raw] {
-        std::unique_ptr<absl::AnyInvocable<void(absl::Status) &&>> owned(raw);
-        std::move (*owned)(MakeNow(*spec));
-      })) {
-    std::unique_ptr<absl::AnyInvocable<void(absl::Status) &&>> refused(raw);
-    std::move (*refused)(absl::UnavailableError("the agent is shutting down"));
-  }
+  using Done = absl::AnyInvocable<void(absl::Status) &&>;
+  PostOrElse(
+      thread_, std::make_unique<Done>(std::move(done)),
+      [this, spec](std::unique_ptr<Done> accepted) { std::move (*accepted)(MakeNow(*spec)); },
+      [](std::unique_ptr<Done> refused) {
+        std::move (*refused)(absl::UnavailableError("the agent is shutting down"));
+      });
 }
 
 void SnapshotMaker::Forget(const FunctionSpec& spec) {

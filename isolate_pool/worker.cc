@@ -124,14 +124,13 @@ Worker::~Worker() { thread_->Stop(); }
 
 void Worker::Invoke(std::unique_ptr<Invocation> invocation) {
   inflight_.fetch_add(1, std::memory_order_relaxed);
-  // A refused task is destroyed unrun, so the task only borrows the invocation until it
-  // runs: a refusal still leaves us able to answer it.
-  Invocation* raw = invocation.release();
-  if (!thread_->Post([this, raw] { RunInvocation(std::unique_ptr<Invocation>(raw)); })) {
-    std::unique_ptr<Invocation> refused(raw);
-    inflight_.fetch_sub(1, std::memory_order_relaxed);
-    std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
-  }
+  PostOrElse(
+      *thread_, std::move(invocation),
+      [this](std::unique_ptr<Invocation> accepted) { RunInvocation(std::move(accepted)); },
+      [this](std::unique_ptr<Invocation> refused) {
+        inflight_.fetch_sub(1, std::memory_order_relaxed);
+        std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
+      });
 }
 
 void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback done) {
@@ -139,21 +138,21 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
     std::shared_ptr<const FunctionSpec> spec;
     PreparedCallback done;
   };
-  auto* raw = new Request{std::move(spec), std::move(done)};  // Borrowed as in Invoke().
-  if (!thread_->Post([this, raw] {
-        std::unique_ptr<Request> request(raw);
-        const std::shared_ptr<const FunctionSpec>& spec = request->spec;
+  PostOrElse(
+      *thread_, std::make_unique<Request>(Request{std::move(spec), std::move(done)}),
+      [this](std::unique_ptr<Request> request) {
         const int64_t deadline =
             MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
-        absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
+        absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate =
+            NewIsolateFor(request->spec, deadline);
         if (!isolate.ok()) return std::move(request->done)(isolate.status());
         KeepIdle(*std::move(isolate));
         EnforceMemoryBudget();
         std::move(request->done)(absl::OkStatus());
-      })) {
-    std::unique_ptr<Request> refused(raw);
-    std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
-  }
+      },
+      [](std::unique_ptr<Request> refused) {
+        std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
+      });
 }
 
 void Worker::Remove(std::string name, std::string keep_version) {
