@@ -64,6 +64,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
                  "Memory all pooled isolates may hold; past it the least recently used idle "
                  "isolates go (0: no budget)")
       ->capture_default_str();
+  app.add_option("--isolate-page-retain-mb", o.pool.isolate_page_retain_mb,
+                 "Memory of disposed isolates kept for the next ones to boot into without "
+                 "page faults (0: give it back to the OS at once)")
+      ->capture_default_str();
   app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
                  "Pre-booted blank isolates each worker keeps for cold starts")
       ->capture_default_str();

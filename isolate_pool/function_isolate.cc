@@ -1,6 +1,5 @@
 #include "isolate_pool/function_isolate.h"
 
-#include <libplatform/libplatform.h>
 #include <v8-array-buffer.h>
 #include <v8-container.h>
 #include <v8-exception.h>
@@ -252,8 +251,7 @@ FunctionIsolate::~FunctionIsolate() {
     context_.Reset();
   }
   isolate_->Dispose();
-  // Without this the default platform keeps a task runner for every dead isolate.
-  v8::platform::NotifyIsolateShutdown(V8PlatformInstance(), isolate_);
+  ForgetDisposedIsolate(isolate_);
 }
 
 FunctionIsolate::LimitHit FunctionIsolate::RunGuarded(
@@ -434,8 +432,7 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
-    while (v8::platform::PumpMessageLoop(V8PlatformInstance(), isolate_)) {
-    }
+    RunPlatformTasks(isolate_);
   }
   // Last, and from a local: the callback may destroy this isolate.
   FinishedCallback on_finished = std::move(on_finished_);

@@ -32,6 +32,7 @@ IsolatePool::IsolatePool(const IsolatePoolOptions& options)
       watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers)),
       booter_(options_.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr),
       snapshots_(std::make_unique<SnapshotMaker>(options_)) {
+  SetIsolatePageRetainLimit(static_cast<size_t>(options_.isolate_page_retain_mb) << 20);
   workers_.reserve(options_.workers);
   for (int i = 0; i < options_.workers; ++i) {
     workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));

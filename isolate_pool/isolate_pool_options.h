@@ -49,6 +49,11 @@ struct IsolatePoolOptions {
   // 0: no budget.
   uint64_t isolate_memory_budget_mb = 4096;
 
+  // Memory of disposed isolates kept resident for the next ones to boot into, without a
+  // page fault per page (reusing_page_allocator.h). Process-wide, on top of the budget
+  // above. 0: every page goes back to the OS as soon as V8 lets go of it.
+  uint64_t isolate_page_retain_mb = 128;
+
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
 

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "common/clock.h"
 #include "isolate_pool/testing/pool_test_base.h"
+#include "isolate_pool/v8_platform.h"
 
 namespace hearth {
 namespace {
@@ -231,6 +232,30 @@ TEST_F(IsolatePoolTest, IsolatesAreRecycledAfterTheirInvocationQuota) {
   for (int i = 0; i < 5; ++i) bodies.push_back(Invoke(spec).response().body());
   // Each isolate serves two invocations, then a fresh one (module state anew) takes over.
   EXPECT_EQ(bodies, (std::vector<std::string>{"1", "2", "1", "2", "1"}));
+}
+
+TEST_F(IsolatePoolTest, NewIsolatesBootIntoTheMemoryOfDisposedOnesAndStartClean) {
+  // Each isolate fills a few MB of heap, serves one call and is disposed; the next boots
+  // into pages it left (reusing_page_allocator.h) and must see none of its state.
+  auto spec = Spec("filler", R"(
+    let calls = 0;
+    const junk = [];
+    export default () => {
+      for (let i = 0; i < 20000; ++i) junk.push({ i, s: 'x' + i });
+      return `${++calls}:${junk.length}:${globalThis.leak ?? 'none'}`;
+    };
+    globalThis.leak = undefined;)");
+  spec->pool.max_invocations_per_isolate = 1;
+  ASSERT_TRUE(Prepare(spec).ok());
+  const ReusingPageAllocator::Stats before = IsolatePageStats();
+  for (int i = 0; i < 6; ++i) {
+    v1::InvokeResponse response = Invoke(spec, i % 2);
+    ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+    EXPECT_EQ(response.response().body(), "1:20000:none");
+  }
+  const ReusingPageAllocator::Stats after = IsolatePageStats();
+  EXPECT_GT(after.reused_regions, before.reused_regions);
+  EXPECT_GT(after.zeroed_bytes, before.zeroed_bytes);
 }
 
 TEST_F(IsolatePoolTest, IdleIsolatesAreEvictedAfterTheirTtlButNeverBelowMinWarm) {

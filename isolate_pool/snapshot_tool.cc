@@ -73,7 +73,7 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::
 }
 
 int Build(const char* output_path) {
-  V8PlatformInstance();
+  EnsureV8Initialized();
   v8::StartupData blob;
   {
     v8::SnapshotCreator creator(NativeExternalReferences());

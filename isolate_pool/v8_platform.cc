@@ -1,3 +1,4 @@
+// Compiled with -fno-rtti: HearthPlatform subclasses v8::Platform (libnode has no RTTI).
 #include "isolate_pool/v8_platform.h"
 
 #include <libplatform/libplatform.h>
@@ -11,10 +12,73 @@
 namespace hearth {
 namespace {
 
+// Until the pool says otherwise (IsolatePoolOptions::page_retain_mb): enough for a few
+// heavy isolates or a hundred small ones.
+constexpr size_t kDefaultPageRetainBytes = size_t{128} << 20;
+
 std::atomic<uint64_t> requested_seed{0};
 
+// libplatform's default platform, except for the page allocator: isolates' memory is reused
+// (reusing_page_allocator.h). V8 can be given only one platform, so this one forwards.
+class HearthPlatform final : public v8::Platform {
+ public:
+  explicit HearthPlatform(std::unique_ptr<v8::Platform> platform)
+      : default_(std::move(platform)),
+        pages_(
+            ReusingPageAllocator::Create(default_->GetPageAllocator(), kDefaultPageRetainBytes)) {}
+
+  v8::Platform* default_platform() { return default_.get(); }
+  ReusingPageAllocator* pages() { return pages_.get(); }
+
+  v8::PageAllocator* GetPageAllocator() override { return pages_->page_allocator(); }
+  // V8 is short of memory: give back what we keep, then let it retry.
+  void OnCriticalMemoryPressure() override { pages_->ReleaseKeptRegions(); }
+  bool OnCriticalMemoryPressure(size_t) override { return pages_->ReleaseKeptRegions(); }
+
+  v8::ZoneBackingAllocator* GetZoneBackingAllocator() override {
+    return default_->GetZoneBackingAllocator();
+  }
+  int NumberOfWorkerThreads() override { return default_->NumberOfWorkerThreads(); }
+  std::shared_ptr<v8::TaskRunner> GetForegroundTaskRunner(v8::Isolate* isolate) override {
+    return default_->GetForegroundTaskRunner(isolate);
+  }
+  void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override {
+    default_->CallOnWorkerThread(std::move(task));
+  }
+  void CallBlockingTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
+    default_->CallBlockingTaskOnWorkerThread(std::move(task));
+  }
+  void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override {
+    default_->CallLowPriorityTaskOnWorkerThread(std::move(task));
+  }
+  void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task, double delay_in_seconds) override {
+    default_->CallDelayedOnWorkerThread(std::move(task), delay_in_seconds);
+  }
+  bool IdleTasksEnabled(v8::Isolate* isolate) override {
+    return default_->IdleTasksEnabled(isolate);
+  }
+  std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
+                                         std::unique_ptr<v8::JobTask> job_task) override {
+    return default_->PostJob(priority, std::move(job_task));
+  }
+  double MonotonicallyIncreasingTime() override { return default_->MonotonicallyIncreasingTime(); }
+  double CurrentClockTimeMillis() override { return default_->CurrentClockTimeMillis(); }
+  StackTracePrinter GetStackTracePrinter() override { return default_->GetStackTracePrinter(); }
+  v8::TracingController* GetTracingController() override {
+    return default_->GetTracingController();
+  }
+  void DumpWithoutCrashing() override { default_->DumpWithoutCrashing(); }
+  v8::HighAllocationThroughputObserver* GetHighAllocationThroughputObserver() override {
+    return default_->GetHighAllocationThroughputObserver();
+  }
+
+ private:
+  const std::unique_ptr<v8::Platform> default_;
+  const std::unique_ptr<ReusingPageAllocator> pages_;
+};
+
 struct V8State {
-  v8::Platform* platform;
+  HearthPlatform* platform;
   uint64_t hash_seed;
 };
 
@@ -31,17 +95,33 @@ const V8State& State() {
     const std::string flags =
         "--no-expose-wasm --no-verify-snapshot-checksum --hash-seed=" + std::to_string(seed);
     v8::V8::SetFlagsFromString(flags.c_str());
-    std::unique_ptr<v8::Platform> owned = v8::platform::NewDefaultPlatform(
-        /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled);
-    v8::Platform* raw = owned.release();
-    v8::V8::InitializePlatform(raw);
+    auto* platform = new HearthPlatform(v8::platform::NewDefaultPlatform(
+        /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled));
+    v8::V8::InitializePlatform(platform);
     v8::V8::Initialize();
-    return V8State{raw, seed};
+    return V8State{platform, seed};
   }();
   return state;
 }
 
 }  // namespace
+
+void EnsureV8Initialized() { State(); }
+
+void RunPlatformTasks(v8::Isolate* isolate) {
+  // libplatform's helpers work on its own platform, not on the one V8 was given.
+  v8::Platform* platform = State().platform->default_platform();
+  while (v8::platform::PumpMessageLoop(platform, isolate)) {
+  }
+}
+
+void ForgetDisposedIsolate(v8::Isolate* isolate) {
+  v8::platform::NotifyIsolateShutdown(State().platform->default_platform(), isolate);
+}
+
+void SetIsolatePageRetainLimit(size_t bytes) { State().platform->pages()->SetRetainLimit(bytes); }
+
+ReusingPageAllocator::Stats IsolatePageStats() { return State().platform->pages()->stats(); }
 
 uint64_t RandomHashSeed() {
   uint64_t seed = 0;
@@ -51,8 +131,6 @@ uint64_t RandomHashSeed() {
   }
   return seed;
 }
-
-v8::Platform* V8PlatformInstance() { return State().platform; }
 
 void SetV8HashSeed(uint64_t seed) { requested_seed.store(seed & ~(uint64_t{1} << 63)); }
 

@@ -3,14 +3,29 @@
 #ifndef HEARTH_ISOLATE_POOL_V8_PLATFORM_H_
 #define HEARTH_ISOLATE_POOL_V8_PLATFORM_H_
 
-#include <v8-platform.h>
+#include <v8-isolate.h>
 
+#include <cstddef>
 #include <cstdint>
+
+#include "isolate_pool/reusing_page_allocator.h"
 
 namespace hearth {
 
-// Initialises V8 on first call (thread-safe) and returns the platform.
-v8::Platform* V8PlatformInstance();
+// Initialises V8 on first call (thread-safe). Every other function here calls it.
+void EnsureV8Initialized();
+
+// Runs the platform's pending foreground tasks for `isolate` (GC finalisation and the
+// like). The caller holds the isolate's Locker and has entered it.
+void RunPlatformTasks(v8::Isolate* isolate);
+// After Isolate::Dispose: without it the default platform keeps a task runner per dead
+// isolate.
+void ForgetDisposedIsolate(v8::Isolate* isolate);
+
+// Memory of disposed isolates kept for the next ones (reusing_page_allocator.h): at most
+// `bytes` resident; 0 gives every page back to the OS as V8 would.
+void SetIsolatePageRetainLimit(size_t bytes);
+ReusingPageAllocator::Stats IsolatePageStats();
 
 // V8's hash seed (strings' hashes; one per process, shared by all its isolates through the
 // read-only heap). A function snapshot keeps hashes made with its builder's seed and V8

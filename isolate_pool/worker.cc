@@ -31,7 +31,7 @@ v1::Outcome OutcomeOfBootFailure(const absl::Status& status) {
 Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
                const IsolatePoolOptions* options)
     : booter_(booter) {
-  V8PlatformInstance();  // V8 is initialised before any worker creates an isolate.
+  EnsureV8Initialized();  // V8 is initialised before any worker creates an isolate.
   context_.worker_index = index;
   context_.watchdog = watchdog;
   context_.options = options;

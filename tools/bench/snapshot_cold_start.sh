@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold starts with and without a function snapshot, through the gRPC API.
-#   tools/bench/snapshot_cold_start.sh [count] [build dir]
+#   tools/bench/snapshot_cold_start.sh [count] [build dir] [agent flags...]
 # Starts its own agent on ephemeral ports; deploys examples/heavy.js (a ~5 MB object graph
 # built by its top level) and examples/hello.js under each snapshot policy, runs
 # `hearthctl bench --cold` (and --warm for hello) on each, and prints one line per case with
@@ -8,10 +8,11 @@
 set -euo pipefail
 count="${1:-40}"
 bin="${2:-build/release}/bin"
+shift $(($# < 2 ? $# : 2))
 work="$(mktemp -d)"
 trap 'rm -rf "$work"; kill "$agent_PID" 2>/dev/null || true' EXIT
 
-coproc agent { exec "$bin/hearth-agent" --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 2>/dev/null; }
+coproc agent { exec "$bin/hearth-agent" --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 "$@" 2>/dev/null; }
 read -r ready <&"${agent[0]}"
 target="$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$ready")"
 ctl=("$bin/hearthctl" --agent "$target")

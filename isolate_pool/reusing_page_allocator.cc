@@ -1,0 +1,427 @@
+#include "isolate_pool/reusing_page_allocator.h"
+
+#include <absl/base/thread_annotations.h>
+#include <absl/container/btree_map.h>
+#include <absl/container/flat_hash_map.h>
+#include <absl/synchronization/mutex.h>
+#include <sys/mman.h>
+
+#include <cstring>
+#include <list>
+#include <utility>
+#include <vector>
+
+namespace hearth {
+namespace {
+
+using Permission = v8::PageAllocator::Permission;
+
+// Larger regions (none in practice: V8's largest is its 128 MiB code range) are left to
+// the system allocator.
+constexpr size_t kMaxTrackedLength = size_t{512} << 20;
+
+int ToProt(Permission permission) {
+  switch (permission) {
+    case Permission::kNoAccess:
+    case Permission::kNoAccessWillJitLater:
+      return PROT_NONE;
+    case Permission::kRead:
+      return PROT_READ;
+    case Permission::kReadWrite:
+      return PROT_READ | PROT_WRITE;
+    case Permission::kReadWriteExecute:
+      return PROT_READ | PROT_WRITE | PROT_EXEC;
+    case Permission::kReadExecute:
+      return PROT_READ | PROT_EXEC;
+  }
+  return PROT_NONE;
+}
+
+bool IsAccessible(Permission permission) { return ToProt(permission) != PROT_NONE; }
+
+// One mapping handed to V8, as mapped (ReleasePages does not shrink it here).
+struct Region {
+  uintptr_t base = 0;
+  size_t length = 0;
+  std::vector<uint64_t> stale;  // one bit per commit page: resident, but must read as zero
+  size_t stale_pages = 0;
+  // Positions in the lists of kept regions (freed by V8, waiting for a request).
+  std::list<Region*>::iterator kept_position;
+  std::list<Region*>::iterator length_position;
+};
+
+// A run of pages [first, first + count) of one region.
+struct PageRun {
+  size_t first;
+  size_t count;
+};
+
+class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::PageAllocator {
+ public:
+  ReusingPageAllocatorImpl(v8::PageAllocator* system, size_t retain_limit_bytes)
+      : system_(system),
+        page_size_(system->CommitPageSize()),
+        retain_limit_bytes_(retain_limit_bytes) {}
+
+  // Kept regions go back to the system; live ones belong to isolates (which, in the agent,
+  // never outlive the allocator: it lives as long as the process).
+  ~ReusingPageAllocatorImpl() override { ReleaseKeptRegions(); }
+
+  v8::PageAllocator* page_allocator() override { return this; }
+
+  void SetRetainLimit(size_t bytes) override {
+    std::vector<std::unique_ptr<Region>> unmap;
+    {
+      absl::MutexLock lock(&mu_);
+      retain_limit_bytes_ = bytes;
+      EvictLocked(0, &unmap);
+    }
+    for (const auto& region : unmap) Unmap(*region);
+  }
+
+  bool ReleaseKeptRegions() override {
+    std::vector<std::unique_ptr<Region>> unmap;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!kept_.empty()) unmap.push_back(ForgetKeptLocked(kept_.back()));
+    }
+    for (const auto& region : unmap) Unmap(*region);
+    return !unmap.empty();
+  }
+
+  Stats stats() const override {
+    absl::MutexLock lock(&mu_);
+    Stats stats = stats_;
+    stats.stale_bytes = stale_pages_ * page_size_;
+    stats.kept_regions = kept_.size();
+    return stats;
+  }
+
+  // v8::PageAllocator.
+  size_t AllocatePageSize() override { return system_->AllocatePageSize(); }
+  size_t CommitPageSize() override { return page_size_; }
+  void SetRandomMmapSeed(int64_t seed) override { system_->SetRandomMmapSeed(seed); }
+  void* GetRandomMmapAddr() override { return system_->GetRandomMmapAddr(); }
+
+  void* AllocatePages(void* hint, size_t length, size_t alignment, Permission permission) override {
+    Region* region = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      region = TakeKeptLocked(length, alignment);
+    }
+    if (region != nullptr) {
+      // A kept region has no access: just what V8 would get from a fresh reservation.
+      if (IsAccessible(permission) && !MakeAccessible(region->base, region->length, permission)) {
+        FreePages(reinterpret_cast<void*>(region->base), region->length);
+        return nullptr;
+      }
+      return reinterpret_cast<void*>(region->base);
+    }
+    void* address = system_->AllocatePages(hint, length, alignment, permission);
+    if (address == nullptr || length > kMaxTrackedLength) return address;
+    auto fresh = std::make_unique<Region>();
+    fresh->base = reinterpret_cast<uintptr_t>(address);
+    fresh->length = length;
+    fresh->stale.assign((PagesIn(length) + 63) / 64, 0);
+    absl::MutexLock lock(&mu_);
+    ++stats_.fresh_regions;
+    regions_.emplace(fresh->base, std::move(fresh));
+    return address;
+  }
+
+  bool FreePages(void* address, size_t length) override {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(address);
+    Region* region = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      region = FindLocked(base);
+      if (region == nullptr || region->base != base) region = nullptr;
+    }
+    if (region == nullptr) return system_->FreePages(address, length);
+    // V8 already took access away from most of it; the rest (and a shrunk tail) now too.
+    if (mprotect(address, region->length, PROT_NONE) != 0) return false;
+    const std::vector<PageRun> resident = ResidentRuns(*region, base, region->length);
+    std::vector<std::unique_ptr<Region>> unmap;
+    {
+      absl::MutexLock lock(&mu_);
+      const size_t fresh_stale = CountNotStale(*region, resident);
+      EvictLocked(fresh_stale, &unmap);
+      if (FitsLocked(fresh_stale)) {
+        MarkStaleLocked(region, resident);
+        KeepLocked(region);
+      } else {
+        unmap.push_back(ForgetLiveLocked(region));
+      }
+    }
+    for (const auto& gone : unmap) Unmap(*gone);
+    return true;
+  }
+
+  bool ReleasePages(void* address, size_t length, size_t new_length) override {
+    const uintptr_t base = reinterpret_cast<uintptr_t>(address);
+    {
+      absl::MutexLock lock(&mu_);
+      Region* region = FindLocked(base);
+      if (region == nullptr || region->base != base) {
+        return system_->ReleasePages(address, length, new_length);
+      }
+    }
+    // The tail stays mapped (the region is reused whole) but becomes inaccessible, as if
+    // it were gone.
+    return Retire(base + new_length, length - new_length);
+  }
+
+  bool SetPermissions(void* address, size_t length, Permission permission) override {
+    const uintptr_t start = reinterpret_cast<uintptr_t>(address);
+    if (!IsTracked(start)) return system_->SetPermissions(address, length, permission);
+    return IsAccessible(permission) ? MakeAccessible(start, length, permission)
+                                    : Retire(start, length);
+  }
+
+  bool DiscardSystemPages(void* address, size_t length) override {
+    // Discarded pages read as zero: nothing stale is left there.
+    const bool done = system_->DiscardSystemPages(address, length);
+    if (done) ClearStale(reinterpret_cast<uintptr_t>(address), length);
+    return done;
+  }
+
+  bool DecommitPages(void* address, size_t length) override {
+    const bool done = system_->DecommitPages(address, length);
+    if (done) ClearStale(reinterpret_cast<uintptr_t>(address), length);
+    return done;
+  }
+
+ private:
+  size_t PagesIn(size_t length) const { return (length + page_size_ - 1) / page_size_; }
+
+  // The pages of [start, start + length) of `region` that are resident now.
+  std::vector<PageRun> ResidentRuns(const Region& region, uintptr_t start, size_t length) const {
+    std::vector<PageRun> runs;
+    const size_t pages = PagesIn(length);
+    std::vector<unsigned char> resident(pages);
+    if (mincore(reinterpret_cast<void*>(start), length, resident.data()) != 0) {
+      runs.push_back({(start - region.base) / page_size_, pages});  // assume all of them
+      return runs;
+    }
+    const size_t offset = (start - region.base) / page_size_;
+    for (size_t i = 0; i < pages;) {
+      if ((resident[i] & 1) == 0) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < pages && (resident[end] & 1) != 0) ++end;
+      runs.push_back({offset + i, end - i});
+      i = end;
+    }
+    return runs;
+  }
+
+  // Takes access away from [start, start + length) and keeps its resident pages as stale,
+  // or discards them (as V8's own allocator does) when the retain limit is reached.
+  bool Retire(uintptr_t start, size_t length) {
+    if (mprotect(reinterpret_cast<void*>(start), length, PROT_NONE) != 0) return false;
+    Region* region = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      region = FindLocked(start);
+    }
+    if (region == nullptr) return true;
+    // The region stays V8's while it calls us about it: no one else frees it meanwhile.
+    const std::vector<PageRun> resident = ResidentRuns(*region, start, length);
+    std::vector<std::unique_ptr<Region>> unmap;
+    bool discard = false;
+    {
+      absl::MutexLock lock(&mu_);
+      const size_t fresh_stale = CountNotStale(*region, resident);
+      EvictLocked(fresh_stale, &unmap);
+      if (FitsLocked(fresh_stale)) {
+        MarkStaleLocked(region, resident);
+      } else {
+        discard = true;
+      }
+    }
+    for (const auto& gone : unmap) Unmap(*gone);
+    if (discard) return DiscardSystemPages(reinterpret_cast<void*>(start), length);
+    return true;
+  }
+
+  // Gives [start, start + length) the permission, zeroing its stale pages first.
+  bool MakeAccessible(uintptr_t start, size_t length, Permission permission) {
+    std::vector<PageRun> stale;
+    uintptr_t base = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      Region* region = FindLocked(start);
+      if (region != nullptr) {
+        base = region->base;
+        stale = TakeStaleLocked(region, start, length);
+      }
+    }
+    const int prot = ToProt(permission);
+    void* address = reinterpret_cast<void*>(start);
+    if (stale.empty()) return mprotect(address, length, prot) == 0;
+    if (mprotect(address, length, prot | PROT_READ | PROT_WRITE) != 0) return false;
+    size_t zeroed = 0;
+    for (const PageRun& run : stale) {
+      std::memset(reinterpret_cast<void*>(base + run.first * page_size_), 0,
+                  run.count * page_size_);
+      zeroed += run.count * page_size_;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      stats_.zeroed_bytes += zeroed;
+    }
+    return (prot & PROT_WRITE) != 0 || mprotect(address, length, prot) == 0;
+  }
+
+  void ClearStale(uintptr_t start, size_t length) {
+    absl::MutexLock lock(&mu_);
+    Region* region = FindLocked(start);
+    if (region != nullptr) TakeStaleLocked(region, start, length);
+  }
+
+  bool IsTracked(uintptr_t address) const {
+    absl::MutexLock lock(&mu_);
+    return FindLocked(address) != nullptr;
+  }
+
+  Region* FindLocked(uintptr_t address) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto it = regions_.upper_bound(address);
+    if (it == regions_.begin()) return nullptr;
+    --it;
+    Region* region = it->second.get();
+    return address < region->base + region->length ? region : nullptr;
+  }
+
+  size_t CountNotStale(const Region& region, const std::vector<PageRun>& runs) const {
+    size_t count = 0;
+    for (const PageRun& run : runs) {
+      for (size_t page = run.first; page < run.first + run.count; ++page) {
+        if ((region.stale[page / 64] & (uint64_t{1} << (page % 64))) == 0) ++count;
+      }
+    }
+    return count;
+  }
+
+  void MarkStaleLocked(Region* region, const std::vector<PageRun>& runs)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (const PageRun& run : runs) {
+      for (size_t page = run.first; page < run.first + run.count; ++page) {
+        uint64_t& word = region->stale[page / 64];
+        const uint64_t bit = uint64_t{1} << (page % 64);
+        if ((word & bit) != 0) continue;
+        word |= bit;
+        ++region->stale_pages;
+        ++stale_pages_;
+      }
+    }
+  }
+
+  // Clears and returns the stale pages of [start, start + length).
+  std::vector<PageRun> TakeStaleLocked(Region* region, uintptr_t start, size_t length)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::vector<PageRun> runs;
+    if (region->stale_pages == 0) return runs;
+    const size_t first = (start - region->base) / page_size_;
+    const size_t end = std::min(first + PagesIn(length), PagesIn(region->length));
+    for (size_t page = first; page < end;) {
+      uint64_t& word = region->stale[page / 64];
+      if (word == 0 && page % 64 == 0 && page + 64 <= end) {
+        page += 64;
+        continue;
+      }
+      const uint64_t bit = uint64_t{1} << (page % 64);
+      if ((word & bit) != 0) {
+        word &= ~bit;
+        --region->stale_pages;
+        --stale_pages_;
+        if (!runs.empty() && runs.back().first + runs.back().count == page) {
+          ++runs.back().count;
+        } else {
+          runs.push_back({page, 1});
+        }
+      }
+      ++page;
+    }
+    return runs;
+  }
+
+  void KeepLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    kept_.push_front(region);
+    region->kept_position = kept_.begin();
+    std::list<Region*>& same_length = kept_by_length_[region->length];
+    same_length.push_front(region);
+    region->length_position = same_length.begin();
+  }
+
+  // The most recently kept region of `length` aligned to `alignment`, taken out of the cache.
+  Region* TakeKeptLocked(size_t length, size_t alignment) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto it = kept_by_length_.find(length);
+    if (it == kept_by_length_.end()) return nullptr;
+    for (Region* region : it->second) {
+      if (alignment != 0 && region->base % alignment != 0) continue;
+      Unkeep(region);
+      ++stats_.reused_regions;
+      return region;
+    }
+    return nullptr;
+  }
+
+  void Unkeep(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    kept_.erase(region->kept_position);
+    auto it = kept_by_length_.find(region->length);
+    it->second.erase(region->length_position);
+    if (it->second.empty()) kept_by_length_.erase(it);
+  }
+
+  std::unique_ptr<Region> ForgetKeptLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Unkeep(region);
+    return ForgetLiveLocked(region);
+  }
+
+  std::unique_ptr<Region> ForgetLiveLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    stale_pages_ -= region->stale_pages;
+    auto node = regions_.extract(region->base);
+    return std::move(node.mapped());
+  }
+
+  // Whether `more_pages` stale pages fit under the limit (0: reuse is off).
+  bool FitsLocked(size_t more_pages) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return retain_limit_bytes_ > 0 &&
+           (stale_pages_ + more_pages) * page_size_ <= retain_limit_bytes_;
+  }
+
+  // Unmaps kept regions, oldest first, until `more_pages` stale pages fit under the limit.
+  void EvictLocked(size_t more_pages, std::vector<std::unique_ptr<Region>>* unmap)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    while (!kept_.empty() && !FitsLocked(more_pages)) {
+      unmap->push_back(ForgetKeptLocked(kept_.back()));
+    }
+  }
+
+  // Outside the lock, once the region is out of every map (so no one can find its address).
+  void Unmap(const Region& region) {
+    system_->FreePages(reinterpret_cast<void*>(region.base), region.length);
+  }
+
+  v8::PageAllocator* const system_;
+  const size_t page_size_;
+
+  mutable absl::Mutex mu_;
+  size_t retain_limit_bytes_ ABSL_GUARDED_BY(mu_);
+  absl::btree_map<uintptr_t, std::unique_ptr<Region>> regions_ ABSL_GUARDED_BY(mu_);
+  std::list<Region*> kept_ ABSL_GUARDED_BY(mu_);  // newest first
+  absl::flat_hash_map<size_t, std::list<Region*>> kept_by_length_ ABSL_GUARDED_BY(mu_);
+  size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;
+  Stats stats_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::unique_ptr<ReusingPageAllocator> ReusingPageAllocator::Create(v8::PageAllocator* system,
+                                                                   size_t retain_limit_bytes) {
+  return std::make_unique<ReusingPageAllocatorImpl>(system, retain_limit_bytes);
+}
+
+}  // namespace hearth
