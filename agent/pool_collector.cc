@@ -12,6 +12,14 @@ prometheus::ClientMetric Gauge(std::vector<prometheus::ClientMetric::Label> labe
   return metric;
 }
 
+prometheus::ClientMetric Counter(std::vector<prometheus::ClientMetric::Label> labels,
+                                 double value) {
+  prometheus::ClientMetric metric;
+  metric.label = std::move(labels);
+  metric.counter.value = value;
+  return metric;
+}
+
 }  // namespace
 
 void PoolCollector::Detach() {
@@ -62,7 +70,22 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
     queue_depth.metric.push_back(
         Gauge({{"worker", std::to_string(worker)}}, pool_->Inflight(worker)));
   }
-  return {std::move(isolates), std::move(heap), std::move(queue_depth)};
+
+  const IsolatePool::MemoryReuse reuse = IsolatePool::memory_reuse();
+  prometheus::MetricFamily retained{
+      "hearth_isolate_retained_bytes",
+      "Memory of disposed isolates kept resident for the next ones to boot into "
+      "(--isolate-page-retain-mb).",
+      prometheus::MetricType::Gauge,
+      {Gauge({}, static_cast<double>(reuse.retained_bytes))}};
+  prometheus::MetricFamily regions{
+      "hearth_isolate_heap_regions_total",
+      "Heap regions mapped for isolates, by where the memory came from.",
+      prometheus::MetricType::Counter,
+      {Counter({{"source", "reused"}}, static_cast<double>(reuse.reused_regions)),
+       Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions))}};
+  return {std::move(isolates), std::move(heap), std::move(queue_depth), std::move(retained),
+          std::move(regions)};
 }
 
 }  // namespace hearth

@@ -74,6 +74,13 @@ void IsolatePool::RetireOtherVersions(const std::string& name, const std::string
   for (auto& worker : workers_) worker->Remove(name, version);
 }
 
+IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
+  const ReusingPageAllocator::Stats stats = IsolatePageStats();
+  return {.retained_bytes = stats.retained_bytes,
+          .reused_regions = stats.reused_regions,
+          .fresh_regions = stats.fresh_regions};
+}
+
 int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }
 
 absl::StatusOr<FunctionLimits> IsolatePool::ResolveLimits(const FunctionLimits& requested) const {

@@ -67,6 +67,14 @@ class IsolatePool {
   // Invocations handed to `worker` and not finished yet (for placement and admission).
   int Inflight(int worker) const;
 
+  // Memory of disposed isolates kept for the next ones (process-wide; any thread).
+  struct MemoryReuse {
+    uint64_t retained_bytes = 0;  // resident, waiting for an isolate
+    uint64_t reused_regions = 0;  // heap regions an isolate got from that memory
+    uint64_t fresh_regions = 0;   // heap regions mapped anew
+  };
+  static MemoryReuse memory_reuse();
+
   // Fills zero limits with the agent's defaults and refuses limits above its caps.
   absl::StatusOr<FunctionLimits> ResolveLimits(const FunctionLimits& requested) const;
   FunctionPoolSettings ResolvePool(const FunctionPoolSettings& requested) const;

@@ -45,6 +45,8 @@ struct Region {
   size_t length = 0;
   std::vector<uint64_t> stale;  // one bit per commit page: resident, but must read as zero
   size_t stale_pages = 0;
+  // While kept: its resident pages, all zeroed (ready for V8 as they are).
+  size_t clean_pages = 0;
   // Positions in the lists of kept regions (freed by V8, waiting for a request).
   std::list<Region*>::iterator kept_position;
   std::list<Region*>::iterator length_position;
@@ -93,6 +95,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     absl::MutexLock lock(&mu_);
     Stats stats = stats_;
     stats.stale_bytes = stale_pages_ * page_size_;
+    stats.retained_bytes = (stale_pages_ + kept_clean_pages_) * page_size_;
     stats.kept_regions = kept_.size();
     return stats;
   }
@@ -141,19 +144,33 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     // V8 already took access away from most of it; the rest (and a shrunk tail) now too.
     if (mprotect(address, region->length, PROT_NONE) != 0) return false;
     const std::vector<PageRun> resident = ResidentRuns(*region, base, region->length);
+    size_t resident_pages = 0;
+    for (const PageRun& run : resident) resident_pages += run.count;
     std::vector<std::unique_ptr<Region>> unmap;
+    bool keep = false;
     {
       absl::MutexLock lock(&mu_);
-      const size_t fresh_stale = CountNotStale(*region, resident);
-      EvictLocked(fresh_stale, &unmap);
-      if (FitsLocked(fresh_stale)) {
-        MarkStaleLocked(region, resident);
-        KeepLocked(region);
+      // Its stale pages are among the resident ones and already counted.
+      const size_t more = resident_pages - std::min(resident_pages, region->stale_pages);
+      EvictLocked(more, &unmap);
+      keep = FitsLocked(more);
+      if (keep) {
+        // Counted as zeroed from now on, so the retained total holds while we zero.
+        TakeStaleLocked(region, base, region->length);
+        region->clean_pages = resident_pages;
+        kept_clean_pages_ += resident_pages;
       } else {
         unmap.push_back(ForgetLiveLocked(region));
       }
     }
     for (const auto& gone : unmap) Unmap(*gone);
+    if (!keep) return true;
+    // Zeroed here, on the thread that disposes of the isolate (the reserve booter's, in
+    // the agent), rather than on the worker that boots the next one into these pages.
+    ZeroRuns(*region, resident, PROT_NONE);
+    absl::MutexLock lock(&mu_);
+    stats_.zeroed_bytes += resident_pages * page_size_;
+    KeepLocked(region);
     return true;
   }
 
@@ -192,6 +209,21 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
  private:
+  // Zeroes `runs` of `region` and leaves their span with `prot`.
+  void ZeroRuns(const Region& region, const std::vector<PageRun>& runs, int prot) {
+    if (runs.empty()) return;
+    const uintptr_t start = region.base + runs.front().first * page_size_;
+    const uintptr_t end = region.base + (runs.back().first + runs.back().count) * page_size_;
+    void* span = reinterpret_cast<void*>(start);
+    // The pages are resident: this neither faults nor fails short of address space.
+    mprotect(span, end - start, prot | PROT_READ | PROT_WRITE);
+    for (const PageRun& run : runs) {
+      std::memset(reinterpret_cast<void*>(region.base + run.first * page_size_), 0,
+                  run.count * page_size_);
+    }
+    if ((prot & PROT_WRITE) == 0) mprotect(span, end - start, prot);
+  }
+
   size_t PagesIn(size_t length) const { return (length + page_size_ - 1) / page_size_; }
 
   // The pages of [start, start + length) of `region` that are resident now.
@@ -249,30 +281,23 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   // Gives [start, start + length) the permission, zeroing its stale pages first.
   bool MakeAccessible(uintptr_t start, size_t length, Permission permission) {
     std::vector<PageRun> stale;
-    uintptr_t base = 0;
+    Region* region = nullptr;
     {
       absl::MutexLock lock(&mu_);
-      Region* region = FindLocked(start);
-      if (region != nullptr) {
-        base = region->base;
-        stale = TakeStaleLocked(region, start, length);
-      }
+      region = FindLocked(start);
+      if (region != nullptr) stale = TakeStaleLocked(region, start, length);
     }
     const int prot = ToProt(permission);
     void* address = reinterpret_cast<void*>(start);
     if (stale.empty()) return mprotect(address, length, prot) == 0;
-    if (mprotect(address, length, prot | PROT_READ | PROT_WRITE) != 0) return false;
+    ZeroRuns(*region, stale, prot);
     size_t zeroed = 0;
-    for (const PageRun& run : stale) {
-      std::memset(reinterpret_cast<void*>(base + run.first * page_size_), 0,
-                  run.count * page_size_);
-      zeroed += run.count * page_size_;
-    }
+    for (const PageRun& run : stale) zeroed += run.count * page_size_;
     {
       absl::MutexLock lock(&mu_);
       stats_.zeroed_bytes += zeroed;
     }
-    return (prot & PROT_WRITE) != 0 || mprotect(address, length, prot) == 0;
+    return mprotect(address, length, prot) == 0;
   }
 
   void ClearStale(uintptr_t start, size_t length) {
@@ -373,6 +398,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     auto it = kept_by_length_.find(region->length);
     it->second.erase(region->length_position);
     if (it->second.empty()) kept_by_length_.erase(it);
+    // Its clean pages are now V8's (or about to be unmapped).
+    kept_clean_pages_ -= region->clean_pages;
+    region->clean_pages = 0;
   }
 
   std::unique_ptr<Region> ForgetKeptLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -389,7 +417,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   // Whether `more_pages` stale pages fit under the limit (0: reuse is off).
   bool FitsLocked(size_t more_pages) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return retain_limit_bytes_ > 0 &&
-           (stale_pages_ + more_pages) * page_size_ <= retain_limit_bytes_;
+           (stale_pages_ + kept_clean_pages_ + more_pages) * page_size_ <= retain_limit_bytes_;
   }
 
   // Unmaps kept regions, oldest first, until `more_pages` stale pages fit under the limit.
@@ -414,6 +442,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   std::list<Region*> kept_ ABSL_GUARDED_BY(mu_);  // newest first
   absl::flat_hash_map<size_t, std::list<Region*>> kept_by_length_ ABSL_GUARDED_BY(mu_);
   size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t kept_clean_pages_ ABSL_GUARDED_BY(mu_) = 0;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 

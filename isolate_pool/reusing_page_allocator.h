@@ -5,13 +5,17 @@
 //
 // V8's own allocator discards pages (MADV_DONTNEED) whenever they become inaccessible and
 // unmaps regions on free: the next access faults in a zero page. Here such pages stay
-// resident and are marked stale; a stale page is zeroed (memset, far cheaper than a fault)
-// when V8 makes it accessible again, so V8 sees what the system allocator would give it:
-// zero-filled memory, never another isolate's bytes. A freed region is kept whole, with no
-// access, and handed out for the next request of the same length and alignment.
+// resident, and are zeroed (memset, far cheaper than a fault) before V8 can access them
+// again, so V8 sees what the system allocator would give it: zero-filled memory, never
+// another isolate's bytes. A freed region is zeroed at once, on the thread that frees it
+// (the one disposing of the isolate: in the agent, the reserve booter's, off the workers),
+// kept whole with no access, and handed out for the next request of the same length and
+// alignment. Pages a live isolate gives up are marked stale instead and zeroed when V8
+// makes them accessible again.
 //
-// Stale bytes (in live regions and kept ones together) are capped by the retain limit;
-// past it the oldest kept regions are unmapped and pages are discarded as V8 would do.
+// Retained bytes (stale pages in live and kept regions, zeroed pages in kept ones) are
+// capped by the retain limit; past it the oldest kept regions are unmapped and pages are
+// discarded as V8 would do.
 // What this costs: up to the limit of resident memory that the OS cannot reclaim, and less
 // address-space randomisation between isolates (a region's address is reused).
 //
@@ -32,7 +36,8 @@ namespace hearth {
 class ReusingPageAllocator {
  public:
   struct Stats {
-    size_t stale_bytes = 0;       // resident bytes V8 has let go of, kept for reuse
+    size_t retained_bytes = 0;    // resident bytes V8 has let go of, kept for reuse
+    size_t stale_bytes = 0;       // of which not zeroed yet
     size_t kept_regions = 0;      // freed regions waiting for a request of their length
     uint64_t reused_regions = 0;  // allocations served from a kept region
     uint64_t fresh_regions = 0;   // allocations that went to the system

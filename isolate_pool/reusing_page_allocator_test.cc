@@ -50,18 +50,22 @@ TEST_F(ReusingPageAllocatorTest, FreedRegionComesBackWholeAndZeroed) {
   MakeAllocator(16 << 20);
   uint8_t* first = DirtyRegion(kChunk);
   Free(first, kChunk);
-  EXPECT_EQ(reusing_->stats().kept_regions, 1u);
-  EXPECT_EQ(reusing_->stats().stale_bytes, kChunk);
+  // Zeroed as it was freed: kept resident, nothing stale.
+  ReusingPageAllocator::Stats stats = reusing_->stats();
+  EXPECT_EQ(stats.kept_regions, 1u);
+  EXPECT_EQ(stats.retained_bytes, kChunk);
+  EXPECT_EQ(stats.stale_bytes, 0u);
+  EXPECT_EQ(stats.zeroed_bytes, kChunk);
 
   void* again = pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kNoAccess);
   ASSERT_EQ(again, first);
   ASSERT_TRUE(pages_->SetPermissions(again, kChunk, Permission::kReadWrite));
   EXPECT_TRUE(AllZero(first, kChunk));
-  const ReusingPageAllocator::Stats stats = reusing_->stats();
+  stats = reusing_->stats();
   EXPECT_EQ(stats.reused_regions, 1u);
   EXPECT_EQ(stats.fresh_regions, 1u);
-  EXPECT_EQ(stats.zeroed_bytes, kChunk);
-  EXPECT_EQ(stats.stale_bytes, 0u);
+  EXPECT_EQ(stats.zeroed_bytes, kChunk);  // nothing more to zero on the way back
+  EXPECT_EQ(stats.retained_bytes, 0u);    // the pages are the isolate's again
   Free(first, kChunk);
 }
 
@@ -121,7 +125,7 @@ TEST_F(ReusingPageAllocatorTest, RetainLimitHoldsAndEvictsOldestFirst) {
   for (uint8_t* region : regions) Free(region, kChunk);
   ReusingPageAllocator::Stats stats = reusing_->stats();
   EXPECT_EQ(stats.kept_regions, 2u);
-  EXPECT_EQ(stats.stale_bytes, 2 * kChunk);
+  EXPECT_EQ(stats.retained_bytes, 2 * kChunk);
   // The two freed last are the ones kept.
   void* reused = pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kNoAccess);
   EXPECT_TRUE(reused == regions[2] || reused == regions[3]);
@@ -130,7 +134,7 @@ TEST_F(ReusingPageAllocatorTest, RetainLimitHoldsAndEvictsOldestFirst) {
   reusing_->SetRetainLimit(0);
   stats = reusing_->stats();
   EXPECT_EQ(stats.kept_regions, 0u);
-  EXPECT_EQ(stats.stale_bytes, 0u);
+  EXPECT_EQ(stats.retained_bytes, 0u);
 }
 
 TEST_F(ReusingPageAllocatorTest, PastTheLimitPagesAreDiscardedAsV8WouldDo) {
@@ -161,7 +165,7 @@ TEST_F(ReusingPageAllocatorTest, ReleaseKeptRegionsEmptiesTheCache) {
   Free(DirtyRegion(kChunk), kChunk);
   EXPECT_TRUE(reusing_->ReleaseKeptRegions());
   EXPECT_FALSE(reusing_->ReleaseKeptRegions());
-  EXPECT_EQ(reusing_->stats().stale_bytes, 0u);
+  EXPECT_EQ(reusing_->stats().retained_bytes, 0u);
 }
 
 }  // namespace

@@ -75,7 +75,10 @@ class AgentE2eTest : public ::testing::Test {
     double sum = 0;
     std::istringstream lines(*text);
     for (std::string line; std::getline(lines, line);) {
-      if (line.rfind(metric + "{", 0) != 0 || line.find(labels) == std::string::npos) continue;
+      const bool match = labels.empty() ? line.rfind(metric + " ", 0) == 0
+                                        : line.rfind(metric + "{", 0) == 0 &&
+                                              line.find(labels) != std::string::npos;
+      if (!match) continue;
       sum += std::stod(line.substr(line.rfind(' ') + 1));
     }
     return sum;
@@ -218,6 +221,30 @@ TEST_F(AgentE2eTest, BadInputGetsClearErrorsAndTheAgentKeepsServing) {
   EXPECT_EQ(fine.response().body(), "fine");
   CommandResult health = Ctl({"health"});
   EXPECT_EQ(health.exit_code, 0) << health.err;
+}
+
+TEST_F(AgentE2eTest, NewIsolatesBootIntoTheMemoryOfRetiredOnes) {
+  ASSERT_TRUE(Deploy("cycled", "let n = 0; export default () => String(++n);").ok());
+  const std::string reused = "source=\"reused\"";
+  const double reused_before = Scrape("hearth_isolate_heap_regions_total", reused);
+  // A worker keeps at most 8 idle isolates of a function: forced cold starts past that
+  // retire isolates, and the blank isolates booted to refill the reserve after each cold
+  // start boot into their memory. Retiring and booting are asynchronous: go on (bounded)
+  // until that shows; no timing is asserted.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int cold_starts = 0;
+  while (Scrape("hearth_isolate_heap_regions_total", reused) <= reused_before &&
+         std::chrono::steady_clock::now() < give_up) {
+    v1::InvokeResponse response;
+    ASSERT_TRUE(Invoke("cycled", &response, "", /*force_cold=*/true).ok());
+    ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+    EXPECT_EQ(response.response().body(), "1");  // every isolate starts clean
+    if (++cold_starts > 16) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(Scrape("hearth_isolate_heap_regions_total", reused), reused_before);
+  EXPECT_GT(Scrape("hearth_isolate_heap_regions_total", "source=\"fresh\""), 0);
+  EXPECT_THAT(HttpGet(agent_->metrics_port(), "/metrics").value_or(""),
+              HasSubstr("\nhearth_isolate_retained_bytes "));
 }
 
 TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {
