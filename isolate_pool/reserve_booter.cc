@@ -57,9 +57,8 @@ void ReserveBooter::Run() {
         retired.swap(retired_);
         break;
       }
-      // Disposals first: they are quick, and the memory they free is what the next boots
-      // (ours and the workers') boot into without page faults (reusing_page_allocator.h).
-      if (!retired_.empty()) {
+      // Boots first: a cold start may be waiting for one; disposals only free memory.
+      if (jobs_.empty()) {
         retired.swap(retired_);
       } else {
         job = std::move(jobs_.front());
