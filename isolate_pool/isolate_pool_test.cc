@@ -248,12 +248,16 @@ TEST_F(IsolatePoolTest, NewIsolatesBootIntoTheMemoryOfDisposedOnesAndStartClean)
   spec->pool.max_invocations_per_isolate = 1;
   ASSERT_TRUE(Prepare(spec).ok());
   const ReusingPageAllocator::Stats before = IsolatePageStats();
-  // Disposal is asynchronous (on the reserve booter): go on, bounded, until a boot has
-  // reused memory; no timing is asserted.
+  // Disposal is asynchronous (on the reserve booter): go on, bounded, until disposed
+  // memory was zeroed and boots reused kept memory; no timing is asserted.
   const int64_t give_up = MonotonicMicros() + 20'000'000;
   int calls = 0;
-  while (IsolatePageStats().reused_regions == before.reused_regions &&
-         MonotonicMicros() < give_up) {
+  auto reused_disposed_memory = [&] {
+    // Zeroed bytes come from freed regions; reused ones may also come from the stocker.
+    const ReusingPageAllocator::Stats now = IsolatePageStats();
+    return now.zeroed_bytes > before.zeroed_bytes && now.reused_regions > before.reused_regions;
+  };
+  while (!reused_disposed_memory() && MonotonicMicros() < give_up) {
     v1::InvokeResponse response = Invoke(spec, ++calls % 2);
     ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
     EXPECT_EQ(response.response().body(), "1:20000:none");

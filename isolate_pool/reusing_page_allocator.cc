@@ -5,13 +5,9 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/synchronization/mutex.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cstring>
 #include <list>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -23,8 +19,6 @@ using Permission = v8::PageAllocator::Permission;
 // Larger regions (none in practice: V8's largest is its 128 MiB code range) are left to
 // the system allocator.
 constexpr size_t kMaxTrackedLength = size_t{512} << 20;
-// Regions of one length the stocker maps in one go (a burst of boots asks for ~10 each).
-constexpr size_t kMaxStockPerRound = 64;
 
 int ToProt(Permission permission) {
   switch (permission) {
@@ -66,23 +60,14 @@ struct PageRun {
 
 class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::PageAllocator {
  public:
-  ReusingPageAllocatorImpl(v8::PageAllocator* system, size_t retain_limit_bytes, Stocking stocking)
+  ReusingPageAllocatorImpl(v8::PageAllocator* system, size_t retain_limit_bytes)
       : system_(system),
         page_size_(system->CommitPageSize()),
-        retain_limit_bytes_(retain_limit_bytes) {
-    if (stocking == Stocking::kOnMiss) stocker_ = std::thread([this] { Stock(); });
-  }
+        retain_limit_bytes_(retain_limit_bytes) {}
 
   // Kept regions go back to the system; live ones belong to isolates (which, in the agent,
   // never outlive the allocator: it lives as long as the process).
-  ~ReusingPageAllocatorImpl() override {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-    }
-    if (stocker_.joinable()) stocker_.join();
-    ReleaseKeptRegions();
-  }
+  ~ReusingPageAllocatorImpl() override { ReleaseKeptRegions(); }
 
   v8::PageAllocator* page_allocator() override { return this; }
 
@@ -126,7 +111,6 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     {
       absl::MutexLock lock(&mu_);
       region = TakeKeptLocked(length, alignment);
-      if (region == nullptr && length <= kMaxTrackedLength) NoteMissLocked(length, alignment);
     }
     if (region != nullptr) {
       // A kept region has no access: just what V8 would get from a fresh reservation.
@@ -170,10 +154,6 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       const size_t more = resident_pages - std::min(resident_pages, region->stale_pages);
       EvictLocked(more, &unmap);
       keep = FitsLocked(more);
-      if (!resident.empty()) {
-        size_t& touched = classes_[region->length].touched_bytes;
-        touched = std::max(touched, (resident.back().first + resident.back().count) * page_size_);
-      }
       if (keep) {
         // Counted as zeroed from now on, so the retained total holds while we zero.
         TakeStaleLocked(region, base, region->length);
@@ -229,74 +209,6 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
  private:
-  // What the stocker knows of one length of region.
-  struct RegionClass {
-    size_t alignment = 0;
-    size_t misses = 0;         // requests no kept region could serve, since the last stocking
-    size_t touched_bytes = 0;  // the furthest resident byte seen in a freed one
-  };
-
-  void NoteMissLocked(size_t length, size_t alignment) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    RegionClass& region_class = classes_[length];
-    region_class.alignment = std::max(region_class.alignment, alignment);
-    ++region_class.misses;
-  }
-
-  // The stocker thread: after requests found nothing kept (a burst of boots, or boots
-  // faster than disposals), it maps as many regions again, touches the part isolates used
-  // of such regions before, and keeps them, so the next burst boots without page faults.
-  // The faults are paid here, at low priority, instead of on a cold start's path.
-  void Stock() {
-    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-    absl::MutexLock lock(&mu_);
-    for (;;) {
-      mu_.Await(absl::Condition(
-          +[](ReusingPageAllocatorImpl* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-            if (self->stopping_) return true;
-            for (const auto& [length, region_class] : self->classes_) {
-              if (region_class.misses > 0 && region_class.touched_bytes > 0) return true;
-            }
-            return false;
-          },
-          this));
-      if (stopping_) return;
-      for (auto& [length, region_class] : classes_) {
-        if (region_class.touched_bytes == 0) continue;
-        const size_t wanted = std::min<size_t>(region_class.misses, kMaxStockPerRound);
-        region_class.misses = 0;
-        for (size_t i = 0; i < wanted && !stopping_; ++i) {
-          const size_t touched = std::min(region_class.touched_bytes, length);
-          if (!FitsLocked(PagesIn(touched))) break;
-          const size_t alignment = region_class.alignment;
-          mu_.Unlock();
-          std::unique_ptr<Region> region = MapTouched(length, alignment, touched);
-          mu_.Lock();
-          if (region == nullptr) break;
-          Region* kept = region.get();
-          kept->clean_pages = PagesIn(touched);
-          kept_clean_pages_ += kept->clean_pages;
-          ++stats_.stocked_regions;
-          regions_.emplace(kept->base, std::move(region));
-          KeepLocked(kept);
-        }
-      }
-    }
-  }
-
-  // A fresh region whose first `touched` bytes are resident (zero, as mapped), no access.
-  std::unique_ptr<Region> MapTouched(size_t length, size_t alignment, size_t touched) {
-    void* address = system_->AllocatePages(nullptr, length, alignment, Permission::kReadWrite);
-    if (address == nullptr) return nullptr;
-    auto* bytes = static_cast<volatile uint8_t*>(address);
-    for (size_t offset = 0; offset < touched; offset += page_size_) bytes[offset] = 0;
-    mprotect(address, length, PROT_NONE);
-    auto region = std::make_unique<Region>();
-    region->base = reinterpret_cast<uintptr_t>(address);
-    region->length = length;
-    region->stale.assign((PagesIn(length) + 63) / 64, 0);
-    return region;
-  }
-
   // Zeroes `runs` of `region` and leaves their span with `prot`.
   void ZeroRuns(const Region& region, const std::vector<PageRun>& runs, int prot) {
     if (runs.empty()) return;
@@ -531,18 +443,14 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   absl::flat_hash_map<size_t, std::list<Region*>> kept_by_length_ ABSL_GUARDED_BY(mu_);
   size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;
   size_t kept_clean_pages_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::flat_hash_map<size_t, RegionClass> classes_ ABSL_GUARDED_BY(mu_);  // by length
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread stocker_;  // last: it starts in the constructor and uses everything above
 };
 
 }  // namespace
 
 std::unique_ptr<ReusingPageAllocator> ReusingPageAllocator::Create(v8::PageAllocator* system,
-                                                                   size_t retain_limit_bytes,
-                                                                   Stocking stocking) {
-  return std::make_unique<ReusingPageAllocatorImpl>(system, retain_limit_bytes, stocking);
+                                                                   size_t retain_limit_bytes) {
+  return std::make_unique<ReusingPageAllocatorImpl>(system, retain_limit_bytes);
 }
 
 }  // namespace hearth

@@ -11,9 +11,7 @@
 // (the one disposing of the isolate: in the agent, the reserve booter's, off the workers),
 // kept whole with no access, and handed out for the next request of the same length and
 // alignment. Pages a live isolate gives up are marked stale instead and zeroed when V8
-// makes them accessible again. When requests find nothing kept (boots outpacing
-// disposals, a burst), a low-priority stocker thread maps as many regions and touches
-// the part isolates used of such regions before, so that the next ones need no faults.
+// makes them accessible again.
 //
 // Retained bytes (stale pages in live and kept regions, zeroed pages in kept ones) are
 // capped by the retain limit; past it the oldest kept regions are unmapped and pages are
@@ -23,7 +21,7 @@
 //
 // Compiled with -fno-rtti (it subclasses v8::PageAllocator; libnode has no RTTI).
 // Thread: V8 calls it from every worker, the reserve booter and its own background threads;
-// all state is behind one mutex, and zeroing happens outside it. Owns the stocker thread.
+// all state is behind one mutex, and zeroing happens outside it.
 #ifndef HEARTH_ISOLATE_POOL_REUSING_PAGE_ALLOCATOR_H_
 #define HEARTH_ISOLATE_POOL_REUSING_PAGE_ALLOCATOR_H_
 
@@ -38,23 +36,17 @@ namespace hearth {
 class ReusingPageAllocator {
  public:
   struct Stats {
-    size_t retained_bytes = 0;     // resident bytes V8 has let go of, kept for reuse
-    size_t stale_bytes = 0;        // of which not zeroed yet
-    size_t kept_regions = 0;       // freed regions waiting for a request of their length
-    uint64_t reused_regions = 0;   // allocations served from a kept region
-    uint64_t fresh_regions = 0;    // allocations that went to the system
-    uint64_t stocked_regions = 0;  // regions the stocker mapped and touched ahead of need
-    uint64_t zeroed_bytes = 0;     // stale bytes zeroed on their way back to V8
+    size_t retained_bytes = 0;    // resident bytes V8 has let go of, kept for reuse
+    size_t stale_bytes = 0;       // of which not zeroed yet
+    size_t kept_regions = 0;      // freed regions waiting for a request of their length
+    uint64_t reused_regions = 0;  // allocations served from a kept region
+    uint64_t fresh_regions = 0;   // allocations that went to the system
+    uint64_t zeroed_bytes = 0;    // stale bytes zeroed on their way back to V8
   };
 
-  enum class Stocking {
-    kOnMiss,  // a stocker thread maps and touches regions after requests found none kept
-    kNone,    // only what isolates free is kept (tests: no thread, exact stats)
-  };
   // `system` does the mapping (V8's default allocator); it must outlive this one.
   static std::unique_ptr<ReusingPageAllocator> Create(v8::PageAllocator* system,
-                                                      size_t retain_limit_bytes,
-                                                      Stocking stocking = Stocking::kOnMiss);
+                                                      size_t retain_limit_bytes);
   virtual ~ReusingPageAllocator() = default;
 
   virtual v8::PageAllocator* page_allocator() = 0;

@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <thread>
 
 namespace hearth {
 namespace {
@@ -19,10 +18,8 @@ constexpr size_t kChunk = 256 << 10;  // what V8 10.2 asks for most: one heap ch
 // Over V8's own system allocator (a platform we never initialise V8 with), as in the agent.
 class ReusingPageAllocatorTest : public ::testing::Test {
  protected:
-  // Without the stocker unless asked: it would make reuse and stats race with the test.
-  void MakeAllocator(size_t retain_limit, ReusingPageAllocator::Stocking stocking =
-                                              ReusingPageAllocator::Stocking::kNone) {
-    reusing_ = ReusingPageAllocator::Create(platform_->GetPageAllocator(), retain_limit, stocking);
+  void MakeAllocator(size_t retain_limit) {
+    reusing_ = ReusingPageAllocator::Create(platform_->GetPageAllocator(), retain_limit);
     pages_ = reusing_->page_allocator();
   }
 
@@ -70,26 +67,6 @@ TEST_F(ReusingPageAllocatorTest, FreedRegionComesBackWholeAndZeroed) {
   EXPECT_EQ(stats.zeroed_bytes, kChunk);  // nothing more to zero on the way back
   EXPECT_EQ(stats.retained_bytes, 0u);    // the pages are the isolate's again
   Free(first, kChunk);
-}
-
-TEST_F(ReusingPageAllocatorTest, StockerPreparesTouchedRegionsAfterMisses) {
-  MakeAllocator(16 << 20, ReusingPageAllocator::Stocking::kOnMiss);
-  // A freed region teaches the stocker how much of such regions isolates touch; requests
-  // that then find nothing kept make it map and touch more.
-  Free(DirtyRegion(kChunk), kChunk);
-  uint8_t* first = DirtyRegion(kChunk);
-  uint8_t* second = DirtyRegion(kChunk);
-  // Waits for the stocker (no timing is asserted: only that it gets there).
-  while (reusing_->stats().stocked_regions == 0) std::this_thread::yield();
-  ReusingPageAllocator::Stats stats = reusing_->stats();
-  EXPECT_GE(stats.kept_regions, 1u);
-  const uint64_t reused = stats.reused_regions;
-  auto* stocked =
-      static_cast<uint8_t*>(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kReadWrite));
-  ASSERT_NE(stocked, nullptr);
-  EXPECT_TRUE(AllZero(stocked, kChunk));
-  EXPECT_EQ(reusing_->stats().reused_regions, reused + 1);
-  for (uint8_t* region : {first, second, stocked}) Free(region, kChunk);
 }
 
 TEST_F(ReusingPageAllocatorTest, RegionAskedForWithAccessIsZeroedAtOnce) {

@@ -83,6 +83,7 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
   const std::string heap_flag = absl::StrCat("--max-old-space-size=", request.memory_mb);
   v8::V8::SetFlagsFromString(heap_flag.c_str());
   SetV8HashSeed(request.hash_seed);
+  DisableIsolatePageReuse();
   EnsureV8Initialized();
 
   v8::SnapshotCreator creator(NativeExternalReferences(), RuntimeSnapshot());

@@ -73,6 +73,7 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::
 }
 
 int Build(const char* output_path) {
+  DisableIsolatePageReuse();  // one isolate: nothing to reuse
   EnsureV8Initialized();
   v8::StartupData blob;
   {

@@ -17,23 +17,31 @@ namespace {
 constexpr size_t kDefaultPageRetainBytes = size_t{128} << 20;
 
 std::atomic<uint64_t> requested_seed{0};
+std::atomic<bool> page_reuse{true};
 
 // libplatform's default platform, except for the page allocator: isolates' memory is reused
 // (reusing_page_allocator.h). V8 can be given only one platform, so this one forwards.
 class HearthPlatform final : public v8::Platform {
  public:
-  explicit HearthPlatform(std::unique_ptr<v8::Platform> platform)
+  HearthPlatform(std::unique_ptr<v8::Platform> platform, bool reuse_pages)
       : default_(std::move(platform)),
-        pages_(
-            ReusingPageAllocator::Create(default_->GetPageAllocator(), kDefaultPageRetainBytes)) {}
+        pages_(reuse_pages ? ReusingPageAllocator::Create(default_->GetPageAllocator(),
+                                                          kDefaultPageRetainBytes)
+                           : nullptr) {}
 
   v8::Platform* default_platform() { return default_.get(); }
-  ReusingPageAllocator* pages() { return pages_.get(); }
+  ReusingPageAllocator* pages() { return pages_.get(); }  // null without reuse
 
-  v8::PageAllocator* GetPageAllocator() override { return pages_->page_allocator(); }
+  v8::PageAllocator* GetPageAllocator() override {
+    return pages_ != nullptr ? pages_->page_allocator() : default_->GetPageAllocator();
+  }
   // V8 is short of memory: give back what we keep, then let it retry.
-  void OnCriticalMemoryPressure() override { pages_->ReleaseKeptRegions(); }
-  bool OnCriticalMemoryPressure(size_t) override { return pages_->ReleaseKeptRegions(); }
+  void OnCriticalMemoryPressure() override {
+    if (pages_ != nullptr) pages_->ReleaseKeptRegions();
+  }
+  bool OnCriticalMemoryPressure(size_t) override {
+    return pages_ != nullptr && pages_->ReleaseKeptRegions();
+  }
 
   v8::ZoneBackingAllocator* GetZoneBackingAllocator() override {
     return default_->GetZoneBackingAllocator();
@@ -95,8 +103,10 @@ const V8State& State() {
     const std::string flags =
         "--no-expose-wasm --no-verify-snapshot-checksum --hash-seed=" + std::to_string(seed);
     v8::V8::SetFlagsFromString(flags.c_str());
-    auto* platform = new HearthPlatform(v8::platform::NewDefaultPlatform(
-        /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled));
+    auto* platform =
+        new HearthPlatform(v8::platform::NewDefaultPlatform(
+                               /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled),
+                           page_reuse.load());
     v8::V8::InitializePlatform(platform);
     v8::V8::Initialize();
     return V8State{platform, seed};
@@ -119,9 +129,16 @@ void ForgetDisposedIsolate(v8::Isolate* isolate) {
   v8::platform::NotifyIsolateShutdown(State().platform->default_platform(), isolate);
 }
 
-void SetIsolatePageRetainLimit(size_t bytes) { State().platform->pages()->SetRetainLimit(bytes); }
+void DisableIsolatePageReuse() { page_reuse.store(false); }
 
-ReusingPageAllocator::Stats IsolatePageStats() { return State().platform->pages()->stats(); }
+void SetIsolatePageRetainLimit(size_t bytes) {
+  if (ReusingPageAllocator* pages = State().platform->pages()) pages->SetRetainLimit(bytes);
+}
+
+ReusingPageAllocator::Stats IsolatePageStats() {
+  ReusingPageAllocator* pages = State().platform->pages();
+  return pages != nullptr ? pages->stats() : ReusingPageAllocator::Stats{};
+}
 
 uint64_t RandomHashSeed() {
   uint64_t seed = 0;

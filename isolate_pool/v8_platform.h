@@ -22,6 +22,9 @@ void RunPlatformTasks(v8::Isolate* isolate);
 // isolate.
 void ForgetDisposedIsolate(v8::Isolate* isolate);
 
+// Before V8 is initialised: V8's own page allocator, without reuse (for the snapshot
+// builder child, one isolate under a hard memory limit, where there is nothing to reuse).
+void DisableIsolatePageReuse();
 // Memory of disposed isolates kept for the next ones (reusing_page_allocator.h): at most
 // `bytes` resident; 0 gives every page back to the OS as V8 would.
 void SetIsolatePageRetainLimit(size_t bytes);
