@@ -57,7 +57,8 @@ void ReserveBooter::Run() {
         retired.swap(retired_);
         break;
       }
-      // Boots first: a cold start may be waiting for one; disposals only free memory.
+      // Boots first: a cold start may be waiting for one. (Disposals also hand memory to
+      // later boots, reusing_page_allocator.h; putting them first starved the reserve.)
       if (jobs_.empty()) {
         retired.swap(retired_);
       } else {

@@ -6,6 +6,7 @@
 #include <absl/synchronization/mutex.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <list>
 #include <utility>
@@ -114,7 +115,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     if (region != nullptr) {
       // A kept region has no access: just what V8 would get from a fresh reservation.
-      if (IsAccessible(permission) && !MakeAccessible(region->base, region->length, permission)) {
+      if (IsAccessible(permission) &&
+          !MakeAccessible(region, region->base, region->length, permission)) {
         FreePages(reinterpret_cast<void*>(region->base), region->length);
         return nullptr;
       }
@@ -133,41 +135,37 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
   bool FreePages(void* address, size_t length) override {
-    const uintptr_t base = reinterpret_cast<uintptr_t>(address);
-    Region* region = nullptr;
-    {
-      absl::MutexLock lock(&mu_);
-      region = FindLocked(base);
-      if (region == nullptr || region->base != base) region = nullptr;
-    }
+    Region* region = FindStartingAt(reinterpret_cast<uintptr_t>(address));
     if (region == nullptr) return system_->FreePages(address, length);
-    // V8 already took access away from most of it; the rest (and a shrunk tail) now too.
-    if (mprotect(address, region->length, PROT_NONE) != 0) return false;
-    const std::vector<PageRun> resident = ResidentRuns(*region, base, region->length);
-    size_t resident_pages = 0;
-    for (const PageRun& run : resident) resident_pages += run.count;
+    const std::vector<PageRun> resident = ResidentRuns(*region, region->base, region->length);
     std::vector<std::unique_ptr<Region>> unmap;
-    bool keep = false;
+    size_t resident_pages = 0;
     {
       absl::MutexLock lock(&mu_);
-      // Its stale pages are among the resident ones and already counted.
-      const size_t more = resident_pages - std::min(resident_pages, region->stale_pages);
+      const size_t more = CountNotStaleLocked(*region, resident);
       EvictLocked(more, &unmap);
-      keep = FitsLocked(more);
-      if (keep) {
+      if (FitsLocked(more)) {
         // Counted as zeroed from now on, so the retained total holds while we zero.
-        TakeStaleLocked(region, base, region->length);
+        TakeStaleLocked(region, region->base, region->length);
+        for (const PageRun& run : resident) resident_pages += run.count;
         region->clean_pages = resident_pages;
         kept_clean_pages_ += resident_pages;
       } else {
         unmap.push_back(ForgetLiveLocked(region));
+        region = nullptr;
       }
     }
     for (const auto& gone : unmap) Unmap(*gone);
-    if (!keep) return true;
+    if (region == nullptr) return true;
     // Zeroed here, on the thread that disposes of the isolate (the reserve booter's, in
-    // the agent), rather than on the worker that boots the next one into these pages.
-    ZeroRuns(*region, resident, PROT_NONE);
+    // the agent), rather than on the worker that boots the next one into these pages; then
+    // the whole region (a shrunk tail too) loses access until it is handed out again.
+    void* base = reinterpret_cast<void*>(region->base);
+    if (!resident.empty()) {
+      mprotect(base, region->length, PROT_READ | PROT_WRITE);
+      ZeroRuns(*region, resident);
+    }
+    mprotect(base, region->length, PROT_NONE);
     absl::MutexLock lock(&mu_);
     stats_.zeroed_bytes += resident_pages * page_size_;
     KeepLocked(region);
@@ -176,23 +174,23 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
 
   bool ReleasePages(void* address, size_t length, size_t new_length) override {
     const uintptr_t base = reinterpret_cast<uintptr_t>(address);
-    {
-      absl::MutexLock lock(&mu_);
-      Region* region = FindLocked(base);
-      if (region == nullptr || region->base != base) {
-        return system_->ReleasePages(address, length, new_length);
-      }
-    }
+    Region* region = FindStartingAt(base);
+    if (region == nullptr) return system_->ReleasePages(address, length, new_length);
     // The tail stays mapped (the region is reused whole) but becomes inaccessible, as if
     // it were gone.
-    return Retire(base + new_length, length - new_length);
+    return Retire(region, base + new_length, length - new_length);
   }
 
   bool SetPermissions(void* address, size_t length, Permission permission) override {
     const uintptr_t start = reinterpret_cast<uintptr_t>(address);
-    if (!IsTracked(start)) return system_->SetPermissions(address, length, permission);
-    return IsAccessible(permission) ? MakeAccessible(start, length, permission)
-                                    : Retire(start, length);
+    Region* region = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      region = FindLocked(start);
+    }
+    if (region == nullptr) return system_->SetPermissions(address, length, permission);
+    return IsAccessible(permission) ? MakeAccessible(region, start, length, permission)
+                                    : Retire(region, start, length);
   }
 
   bool DiscardSystemPages(void* address, size_t length) override {
@@ -209,19 +207,13 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
  private:
-  // Zeroes `runs` of `region` and leaves their span with `prot`.
-  void ZeroRuns(const Region& region, const std::vector<PageRun>& runs, int prot) {
-    if (runs.empty()) return;
-    const uintptr_t start = region.base + runs.front().first * page_size_;
-    const uintptr_t end = region.base + (runs.back().first + runs.back().count) * page_size_;
-    void* span = reinterpret_cast<void*>(start);
-    // The pages are resident: this neither faults nor fails short of address space.
-    mprotect(span, end - start, prot | PROT_READ | PROT_WRITE);
+  // Zeroes `runs` of `region`, which the caller made writable. The pages are resident:
+  // this does not fault.
+  void ZeroRuns(const Region& region, const std::vector<PageRun>& runs) {
     for (const PageRun& run : runs) {
       std::memset(reinterpret_cast<void*>(region.base + run.first * page_size_), 0,
                   run.count * page_size_);
     }
-    if ((prot & PROT_WRITE) == 0) mprotect(span, end - start, prot);
   }
 
   size_t PagesIn(size_t length) const { return (length + page_size_ - 1) / page_size_; }
@@ -251,21 +243,15 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
 
   // Takes access away from [start, start + length) and keeps its resident pages as stale,
   // or discards them (as V8's own allocator does) when the retain limit is reached.
-  bool Retire(uintptr_t start, size_t length) {
+  // `region` stays V8's while it calls us about it: no one else frees it meanwhile.
+  bool Retire(Region* region, uintptr_t start, size_t length) {
     if (mprotect(reinterpret_cast<void*>(start), length, PROT_NONE) != 0) return false;
-    Region* region = nullptr;
-    {
-      absl::MutexLock lock(&mu_);
-      region = FindLocked(start);
-    }
-    if (region == nullptr) return true;
-    // The region stays V8's while it calls us about it: no one else frees it meanwhile.
     const std::vector<PageRun> resident = ResidentRuns(*region, start, length);
     std::vector<std::unique_ptr<Region>> unmap;
     bool discard = false;
     {
       absl::MutexLock lock(&mu_);
-      const size_t fresh_stale = CountNotStale(*region, resident);
+      const size_t fresh_stale = CountNotStaleLocked(*region, resident);
       EvictLocked(fresh_stale, &unmap);
       if (FitsLocked(fresh_stale)) {
         MarkStaleLocked(region, resident);
@@ -278,26 +264,26 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return true;
   }
 
-  // Gives [start, start + length) the permission, zeroing its stale pages first.
-  bool MakeAccessible(uintptr_t start, size_t length, Permission permission) {
+  // Gives [start, start + length) of `region` the permission, zeroing its stale pages
+  // first.
+  bool MakeAccessible(Region* region, uintptr_t start, size_t length, Permission permission) {
     std::vector<PageRun> stale;
-    Region* region = nullptr;
     {
       absl::MutexLock lock(&mu_);
-      region = FindLocked(start);
-      if (region != nullptr) stale = TakeStaleLocked(region, start, length);
+      stale = TakeStaleLocked(region, start, length);
     }
     const int prot = ToProt(permission);
     void* address = reinterpret_cast<void*>(start);
     if (stale.empty()) return mprotect(address, length, prot) == 0;
-    ZeroRuns(*region, stale, prot);
+    if (mprotect(address, length, prot | PROT_READ | PROT_WRITE) != 0) return false;
+    ZeroRuns(*region, stale);
     size_t zeroed = 0;
     for (const PageRun& run : stale) zeroed += run.count * page_size_;
     {
       absl::MutexLock lock(&mu_);
       stats_.zeroed_bytes += zeroed;
     }
-    return mprotect(address, length, prot) == 0;
+    return (prot & PROT_WRITE) != 0 || mprotect(address, length, prot) == 0;
   }
 
   void ClearStale(uintptr_t start, size_t length) {
@@ -306,9 +292,11 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     if (region != nullptr) TakeStaleLocked(region, start, length);
   }
 
-  bool IsTracked(uintptr_t address) const {
+  // The region that starts at `base`, if V8 got it from us.
+  Region* FindStartingAt(uintptr_t base) const {
     absl::MutexLock lock(&mu_);
-    return FindLocked(address) != nullptr;
+    Region* region = FindLocked(base);
+    return region != nullptr && region->base == base ? region : nullptr;
   }
 
   Region* FindLocked(uintptr_t address) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -319,7 +307,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return address < region->base + region->length ? region : nullptr;
   }
 
-  size_t CountNotStale(const Region& region, const std::vector<PageRun>& runs) const {
+  size_t CountNotStaleLocked(const Region& region, const std::vector<PageRun>& runs) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     size_t count = 0;
     for (const PageRun& run : runs) {
       for (size_t page = run.first; page < run.first + run.count; ++page) {

@@ -13,11 +13,12 @@
 // alignment. Pages a live isolate gives up are marked stale instead and zeroed when V8
 // makes them accessible again.
 //
-// Retained bytes (stale pages in live and kept regions, zeroed pages in kept ones) are
-// capped by the retain limit; past it the oldest kept regions are unmapped and pages are
-// discarded as V8 would do.
-// What this costs: up to the limit of resident memory that the OS cannot reclaim, and less
-// address-space randomisation between isolates (a region's address is reused).
+// Retained bytes (stale pages in live regions, zeroed pages in kept ones) are capped by
+// the retain limit; past it the oldest kept regions are unmapped and pages are discarded
+// as V8 would do.
+//
+// What this costs: up to the limit of resident memory that the OS cannot reclaim, and
+// less address-space randomisation between isolates (a region's address is reused).
 //
 // Compiled with -fno-rtti (it subclasses v8::PageAllocator; libnode has no RTTI).
 // Thread: V8 calls it from every worker, the reserve booter and its own background threads;

@@ -32,6 +32,12 @@ class ReusingPageAllocatorTest : public ::testing::Test {
     return static_cast<uint8_t*>(address);
   }
 
+  // A region asked for with access at once (as V8 asks for some).
+  uint8_t* Writable(size_t length) {
+    return static_cast<uint8_t*>(
+        pages_->AllocatePages(nullptr, length, kChunk, Permission::kReadWrite));
+  }
+
   void Free(uint8_t* address, size_t length) {
     ASSERT_TRUE(pages_->SetPermissions(address, length, Permission::kNoAccess));
     ASSERT_TRUE(pages_->FreePages(address, length));
@@ -73,8 +79,7 @@ TEST_F(ReusingPageAllocatorTest, RegionAskedForWithAccessIsZeroedAtOnce) {
   MakeAllocator(16 << 20);
   uint8_t* first = DirtyRegion(kChunk);
   Free(first, kChunk);
-  auto* again =
-      static_cast<uint8_t*>(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kReadWrite));
+  uint8_t* again = Writable(kChunk);
   ASSERT_EQ(again, first);
   EXPECT_TRUE(AllZero(again, kChunk));
   Free(again, kChunk);
@@ -101,8 +106,7 @@ TEST_F(ReusingPageAllocatorTest, ReleasedTailIsReusedWithTheRegion) {
   const size_t kept = 64 << 10;
   ASSERT_TRUE(pages_->ReleasePages(region, kChunk, kept));
   Free(region, kept);
-  auto* again =
-      static_cast<uint8_t*>(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kReadWrite));
+  uint8_t* again = Writable(kChunk);
   ASSERT_EQ(again, region);
   EXPECT_TRUE(AllZero(again, kChunk));
   Free(again, kChunk);
