@@ -9,9 +9,12 @@
 // again, so V8 sees what the system allocator would give it: zero-filled memory, never
 // another isolate's bytes. A freed region is zeroed at once, on the thread that frees it
 // (the one disposing of the isolate: in the agent, the reserve booter's, off the workers),
-// kept whole with no access, and handed out for the next request of the same length and
+// kept whole and read-write, and handed out for the next request of the same length and
 // alignment. Pages a live isolate gives up are marked stale instead and zeroed when V8
-// makes them accessible again.
+// makes them accessible again. Each region's protection is tracked while it is uniform, so
+// that the free/reuse cycle of a heap chunk needs no mprotect (each one a TLB shootdown
+// across the process's CPUs); a reservation (no access) may get a kept region read-write,
+// since V8 commits pages before it touches them and sets its guard pages explicitly.
 //
 // Retained bytes (stale pages in live regions, zeroed pages in kept ones) are capped by
 // the retain limit; past it the oldest kept regions are unmapped and pages are discarded

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
+#include <string>
 
 namespace hearth {
 namespace {
@@ -41,6 +44,22 @@ class ReusingPageAllocatorTest : public ::testing::Test {
   void Free(uint8_t* address, size_t length) {
     ASSERT_TRUE(pages_->SetPermissions(address, length, Permission::kNoAccess));
     ASSERT_TRUE(pages_->FreePages(address, length));
+  }
+
+  // The protection of the page at `address` as the kernel has it ("rw-p", "---p", ...).
+  static std::string ProtectionAt(const void* address) {
+    const uintptr_t target = reinterpret_cast<uintptr_t>(address);
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+      std::istringstream fields(line);
+      std::string range, protection;
+      fields >> range >> protection;
+      const size_t dash = range.find('-');
+      const uintptr_t start = std::stoull(range.substr(0, dash), nullptr, 16);
+      const uintptr_t end = std::stoull(range.substr(dash + 1), nullptr, 16);
+      if (target >= start && target < end) return protection;
+    }
+    return "unmapped";
   }
 
   static bool AllZero(const uint8_t* bytes, size_t length) {
@@ -170,6 +189,42 @@ TEST_F(ReusingPageAllocatorTest, ReleaseKeptRegionsEmptiesTheCache) {
   EXPECT_TRUE(reusing_->ReleaseKeptRegions());
   EXPECT_FALSE(reusing_->ReleaseKeptRegions());
   EXPECT_EQ(reusing_->stats().retained_bytes, 0u);
+}
+
+TEST_F(ReusingPageAllocatorTest, ProtectionsAskedForHoldAcrossReuse) {
+  // Kept regions stay read-write so that reuse costs no mprotect; what V8 asks for after
+  // that must still reach the kernel.
+  MakeAllocator(16 << 20);
+  uint8_t* region = DirtyRegion(kChunk);
+  Free(region, kChunk);
+  EXPECT_EQ(ProtectionAt(region), "rw-p");  // kept, zeroed, writable
+
+  ASSERT_EQ(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kNoAccess), region);
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk, Permission::kReadWrite));
+  EXPECT_TRUE(AllZero(region, kChunk));
+  std::memset(region, 0xcd, kChunk);
+  // A guard page in the middle, then code-like pages: each reaches the kernel.
+  uint8_t* guard = region + 4096;
+  ASSERT_TRUE(pages_->SetPermissions(guard, 4096, Permission::kNoAccess));
+  EXPECT_EQ(ProtectionAt(guard), "---p");
+  EXPECT_EQ(ProtectionAt(region), "rw-p");
+  uint8_t* code = region + 8 * 4096;
+  ASSERT_TRUE(pages_->SetPermissions(code, 4096, Permission::kReadExecute));
+  EXPECT_EQ(ProtectionAt(code), "r-xp");
+  // Back to read-write as a whole: the guard page comes back zeroed, the rest as written.
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk, Permission::kReadWrite));
+  EXPECT_EQ(ProtectionAt(guard), "rw-p");
+  EXPECT_EQ(ProtectionAt(code), "rw-p");
+  EXPECT_TRUE(AllZero(guard, 4096));
+  EXPECT_EQ(region[0], 0xcd);
+  EXPECT_EQ(code[0], 0xcd);
+
+  // A reuse asked for with another protection gets it.
+  Free(region, kChunk);
+  ASSERT_EQ(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kRead), region);
+  EXPECT_EQ(ProtectionAt(region), "r--p");
+  EXPECT_TRUE(AllZero(region, kChunk));
+  ASSERT_TRUE(pages_->FreePages(region, kChunk));
 }
 
 }  // namespace
