@@ -68,6 +68,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
                  "Memory of disposed isolates kept for the next ones to boot into without "
                  "page faults (0: give it back to the OS at once)")
       ->capture_default_str();
+  app.add_option("--code-cache", o.pool.code_cache,
+                 "Make a V8 code cache of a function after its first invocation in a generic "
+                 "isolate and load later isolates from it (false: compile from source each time)")
+      ->capture_default_str();
   app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
                  "Pre-booted blank isolates each worker keeps for cold starts")
       ->capture_default_str();

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "isolate_pool/function_code_cache.h"
+
 namespace hearth {
 namespace {
 
@@ -84,8 +86,17 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
       prometheus::MetricType::Counter,
       {Counter({{"source", "reused"}}, static_cast<double>(reuse.reused_regions)),
        Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions))}};
-  return {std::move(isolates), std::move(heap), std::move(queue_depth), std::move(retained),
-          std::move(regions)};
+  const FunctionCodeCache::Totals caches = FunctionCodeCache::totals();
+  prometheus::MetricFamily code_caches{
+      "hearth_code_cache_events_total",
+      "V8 code caches of functions loaded into generic isolates: made after a first "
+      "invocation, used by a later load, or rejected by V8.",
+      prometheus::MetricType::Counter,
+      {Counter({{"event", "made"}}, static_cast<double>(caches.made)),
+       Counter({{"event", "used"}}, static_cast<double>(caches.used)),
+       Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected))}};
+  return {std::move(isolates), std::move(heap),    std::move(queue_depth),
+          std::move(retained), std::move(regions), std::move(code_caches)};
 }
 
 }  // namespace hearth

@@ -190,9 +190,18 @@ absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
     env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
   }
   env_.Reset(isolate_, env);
-  HEARTH_ASSIGN_OR_RETURN(v8::Local<v8::Value> handler,
-                          EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_),
-                                                 absl::StrCat(spec_->name, ".js"), spec_->source));
+  const bool use_cache = worker_.options->code_cache;
+  const std::shared_ptr<const std::string> cache = use_cache ? spec_->code_cache->Get() : nullptr;
+  ModuleCodeCache code_cache;
+  code_cache.consume = cache.get();
+  HEARTH_ASSIGN_OR_RETURN(
+      v8::Local<v8::Value> handler,
+      EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_),
+                             absl::StrCat(spec_->name, ".js"), spec_->source, &code_cache));
+  if (cache != nullptr) spec_->code_cache->NoteUsed(cache, code_cache.rejected);
+  loaded_from_code_cache_ = cache != nullptr && !code_cache.rejected;
+  // Kept until this isolate has served an invocation, to make the cache from then.
+  if (use_cache && !loaded_from_code_cache_) module_.Reset(isolate_, code_cache.module);
   if (!handler.IsEmpty()) handler_.Reset(isolate_, handler);
   return absl::OkStatus();
 }
@@ -244,6 +253,7 @@ FunctionIsolate::~FunctionIsolate() {
   {
     v8::Locker locker(isolate_);
     handler_.Reset();
+    module_.Reset();
     env_.Reset();
     done_fn_.Reset();
     check_handler_fn_.Reset();
@@ -434,9 +444,22 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     v8::HandleScope handle_scope(isolate_);
     RunPlatformTasks(isolate_);
   }
+  if (!module_.IsEmpty()) MakeCodeCacheOnce(/*served=*/outcome == v1::OUTCOME_OK && !broken_);
   // Last, and from a local: the callback may destroy this isolate.
   FinishedCallback on_finished = std::move(on_finished_);
   std::move(on_finished)(this, reusable);
+}
+
+void FunctionIsolate::MakeCodeCacheOnce(bool served) {
+  // After the answer went out, once per version: the first isolate to serve an invocation
+  // makes it (the others find it claimed or made), with the functions that ran compiled.
+  if (served && spec_->code_cache->Claim()) {
+    v8::Locker locker(isolate_);
+    v8::Isolate::Scope isolate_scope(isolate_);
+    v8::HandleScope handle_scope(isolate_);
+    spec_->code_cache->Publish(MakeModuleCodeCache(module_.Get(isolate_)));
+  }
+  module_.Reset();
 }
 
 void FunctionIsolate::OnDone(const v8::FunctionCallbackInfo<v8::Value>& info) {

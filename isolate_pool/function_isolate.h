@@ -13,6 +13,7 @@
 #include <v8-function.h>
 #include <v8-isolate.h>
 #include <v8-persistent-handle.h>
+#include <v8-script.h>
 #include <v8-snapshot.h>
 #include <v8-statistics.h>
 
@@ -84,6 +85,8 @@ class FunctionIsolate final : public ConsoleSink {
   int64_t last_used_us() const { return last_used_us_; }
   // Memory the isolate held after boot or after its last invocation (for the pool budget).
   int64_t memory_bytes() const { return memory_bytes_; }
+  // Load() compiled the function from its version's code cache (FunctionCodeCache).
+  bool loaded_from_code_cache() const { return loaded_from_code_cache_; }
 
   // ConsoleSink: console output goes into the current invocation's report.
   void OnConsole(std::string_view level, std::string_view message) override;
@@ -109,6 +112,9 @@ class FunctionIsolate final : public ConsoleSink {
   void CallHandler(v8::Local<v8::Context> context);
   void AfterJs(LimitHit hit);
   void Finish(v1::Outcome outcome, absl::string_view error);
+  // Makes the version's code cache from module_ when `served` and no other isolate has,
+  // then lets module_ go.
+  void MakeCodeCacheOnce(bool served);
   void StartDeadlineTimer();
 
   static void OnDone(const v8::FunctionCallbackInfo<v8::Value>& info);
@@ -129,6 +135,7 @@ class FunctionIsolate final : public ConsoleSink {
   v8::Global<v8::Function> check_handler_fn_;
   v8::Global<v8::Function> done_fn_;  // OnDone, handed to every invoke
   v8::Global<v8::Value> handler_;     // The module's default export.
+  v8::Global<v8::Module> module_;     // Loaded from source, until its first invocation.
   v8::Global<v8::Object> env_;
 
   // The invocation in progress, if any.
@@ -138,6 +145,7 @@ class FunctionIsolate final : public ConsoleSink {
   bool heap_exceeded_ = false;  // Set by OnNearHeapLimit.
   bool broken_ = false;         // A limit was hit: never reuse.
   bool cold_ = false;
+  bool loaded_from_code_cache_ = false;
   int64_t boot_us_ = 0;
   int64_t run_start_us_ = 0;
   int64_t cpu_used_us_ = 0;

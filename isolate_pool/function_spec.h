@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "isolate_pool/function_code_cache.h"
 #include "isolate_pool/observer.h"
 
 namespace hearth {
@@ -69,9 +70,11 @@ struct FunctionSpec {
   std::shared_ptr<FunctionObserver> observer = std::make_shared<FunctionObserver>();
   std::shared_ptr<FunctionStats> stats = std::make_shared<FunctionStats>();
   // Set (once, by the registry) when a newer version is published or the function is
-  // removed; the only field that changes after publication. Workers then stop booting
-  // isolates for this version in the background.
+  // removed. Workers then stop booting isolates for this version in the background.
   mutable std::atomic<bool> superseded{false};
+  // This version's code cache, made after its first invocation in a generic isolate
+  // (internally synchronised: with `superseded`, all that changes after publication).
+  std::shared_ptr<FunctionCodeCache> code_cache = std::make_shared<FunctionCodeCache>();
 };
 
 }  // namespace hearth

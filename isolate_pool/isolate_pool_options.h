@@ -54,6 +54,10 @@ struct IsolatePoolOptions {
   // above. 0: every page goes back to the OS as soon as V8 lets go of it.
   uint64_t isolate_page_retain_mb = 128;
 
+  // Functions loaded into generic isolates compile from a code cache made after their
+  // first invocation (function_code_cache.h). false: from source at every load.
+  bool code_cache = true;
+
   // Idle isolates kept per function on one worker.
   size_t max_idle_per_function_per_worker = 8;
 

@@ -7,6 +7,8 @@
 #include <v8-promise.h>
 #include <v8-script.h>
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "isolate_pool/native_bindings.h"
 
@@ -49,15 +51,31 @@ std::string DescribeException(v8::Isolate* isolate, v8::Local<v8::Context> conte
 absl::StatusOr<v8::Local<v8::Value>> EvaluateFunctionModule(v8::Local<v8::Context> context,
                                                             v8::Local<v8::Function> check_handler,
                                                             const std::string& resource,
-                                                            std::string_view text) {
+                                                            std::string_view text,
+                                                            ModuleCodeCache* code_cache) {
   v8::Isolate* isolate = context->GetIsolate();
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, V8String(isolate, resource), 0, 0, false, -1,
                           v8::Local<v8::Value>(), false, false, /*is_module=*/true);
-  v8::ScriptCompiler::Source source(V8String(isolate, text), origin);
+  const bool consume = code_cache != nullptr && code_cache->consume != nullptr;
+  // The source owns the CachedData object, not the bytes (they outlive the compile).
+  v8::ScriptCompiler::Source source(
+      V8String(isolate, text), origin,
+      consume ? new v8::ScriptCompiler::CachedData(
+                    reinterpret_cast<const uint8_t*>(code_cache->consume->data()),
+                    static_cast<int>(code_cache->consume->size()),
+                    v8::ScriptCompiler::CachedData::BufferNotOwned)
+              : nullptr);
   v8::Local<v8::Module> module;
-  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) {
+  if (!v8::ScriptCompiler::CompileModule(
+           isolate, &source,
+           consume ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
+           .ToLocal(&module)) {
     return absl::InvalidArgumentError(DescribeException(isolate, context, try_catch, resource));
+  }
+  if (code_cache != nullptr) {
+    code_cache->rejected = consume && source.GetCachedData()->rejected;
+    code_cache->module = module;
   }
   if (!module->InstantiateModule(context, &RefuseImports).FromMaybe(false)) {
     return absl::InvalidArgumentError(DescribeException(isolate, context, try_catch, resource));
@@ -97,6 +115,13 @@ absl::StatusOr<v8::Local<v8::Value>> EvaluateFunctionModule(v8::Local<v8::Contex
     return absl::InvalidArgumentError(absl::StrCat(resource, ": ", ToStdString(isolate, problem)));
   }
   return handler;
+}
+
+std::string MakeModuleCodeCache(v8::Local<v8::Module> module) {
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(
+      v8::ScriptCompiler::CreateCodeCache(module->GetUnboundModuleScript()));
+  if (data == nullptr || data->length <= 0) return std::string();
+  return std::string(reinterpret_cast<const char*>(data->data), static_cast<size_t>(data->length));
 }
 
 }  // namespace hearth

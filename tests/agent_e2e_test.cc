@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "hearth/v1/agent.grpc.pb.h"
 #include "tests/agent_process.h"
@@ -245,6 +246,43 @@ TEST_F(AgentE2eTest, NewIsolatesBootIntoTheMemoryOfRetiredOnes) {
   EXPECT_GT(Scrape("hearth_isolate_heap_regions_total", "source=\"fresh\""), 0);
   EXPECT_THAT(HttpGet(agent_->metrics_port(), "/metrics").value_or(""),
               HasSubstr("\nhearth_isolate_retained_bytes "));
+}
+
+TEST_F(AgentE2eTest, ColdStartsCompileFromTheCodeCacheOfTheirOwnVersion) {
+  const std::string made = "event=\"made\"", used = "event=\"used\"";
+  const std::string rejected = "event=\"rejected\"";
+  auto wait_for_made = [&](double count) {
+    // Made on the worker right after the first invocation's answer: wait (bounded).
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (Scrape("hearth_code_cache_events_total", made) < count &&
+           std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return Scrape("hearth_code_cache_events_total", made);
+  };
+  for (const std::string version : {"v1", "v2"}) {
+    // Functions that run only after the top level are compiled lazily: the cache, made
+    // after an invocation, must hold them with this version's constants.
+    const std::string source = "const tag = '" + version +
+                               "'; function shout(s) { return s.toUpperCase() + '!'; }\n"
+                               "export default (request) => shout(tag);";
+    ASSERT_TRUE(Deploy("cached", source, nullptr, v1::SNAPSHOT_NEVER).ok());
+    const double made_before = Scrape("hearth_code_cache_events_total", made);
+    const double used_before = Scrape("hearth_code_cache_events_total", used);
+    v1::InvokeResponse first;
+    ASSERT_TRUE(Invoke("cached", &first).ok());
+    ASSERT_EQ(first.outcome(), v1::OUTCOME_OK) << first.error();
+    ASSERT_EQ(wait_for_made(made_before + 1), made_before + 1);
+    for (int i = 0; i < 2; ++i) {
+      v1::InvokeResponse cold;
+      ASSERT_TRUE(Invoke("cached", &cold, "", /*force_cold=*/true).ok());
+      ASSERT_EQ(cold.outcome(), v1::OUTCOME_OK) << cold.error();
+      EXPECT_TRUE(cold.report().cold());
+      EXPECT_EQ(cold.response().body(), absl::AsciiStrToUpper(version) + "!");
+    }
+    EXPECT_EQ(Scrape("hearth_code_cache_events_total", used), used_before + 2);
+  }
+  EXPECT_EQ(Scrape("hearth_code_cache_events_total", rejected), 0);
 }
 
 TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {

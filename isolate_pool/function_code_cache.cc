@@ -1,0 +1,52 @@
+#include "isolate_pool/function_code_cache.h"
+
+#include <utility>
+
+namespace hearth {
+namespace {
+
+std::atomic<uint64_t> made_total{0};
+std::atomic<uint64_t> used_total{0};
+std::atomic<uint64_t> rejected_total{0};
+
+}  // namespace
+
+FunctionCodeCache::Totals FunctionCodeCache::totals() {
+  return {made_total.load(std::memory_order_relaxed), used_total.load(std::memory_order_relaxed),
+          rejected_total.load(std::memory_order_relaxed)};
+}
+
+std::shared_ptr<const std::string> FunctionCodeCache::Get() const {
+  absl::MutexLock lock(&mu_);
+  return bytes_;
+}
+
+bool FunctionCodeCache::Claim() {
+  absl::MutexLock lock(&mu_);
+  if (bytes_ != nullptr || claimed_ || rejections_ >= kMaxRejections) return false;
+  claimed_ = true;
+  return true;
+}
+
+void FunctionCodeCache::Publish(std::string bytes) {
+  absl::MutexLock lock(&mu_);
+  claimed_ = false;
+  if (bytes.empty()) return;
+  bytes_ = std::make_shared<const std::string>(std::move(bytes));
+  made_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+void FunctionCodeCache::NoteUsed(const std::shared_ptr<const std::string>& cache, bool rejected) {
+  if (!rejected) {
+    used_total.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  rejected_total.fetch_add(1, std::memory_order_relaxed);
+  absl::MutexLock lock(&mu_);
+  if (bytes_ == cache) {
+    bytes_ = nullptr;
+    ++rejections_;
+  }
+}
+
+}  // namespace hearth
