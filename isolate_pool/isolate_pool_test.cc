@@ -207,6 +207,44 @@ TEST_F(IsolatePoolTest, ConsoleOutputIsCapturedInTheReport) {
   EXPECT_EQ(response.report().logs(1), "error: bad");
 }
 
+TEST_F(IsolatePoolTest, BuiltInsAreRecognisedByWhatTheyAreNotByTheirPrototype) {
+  // The runtime tells buffers, promises and the objects console formats apart natively:
+  // forgeries with the right prototype are not taken for the real thing.
+  auto spec = Spec("brands", R"(
+    export default async (request) => {
+      const what = request.url.slice(request.url.indexOf('?') + 1);
+      if (what === 'buffer') return new Uint8Array([104, 105]).buffer;
+      if (what === 'forged-buffer') return Object.create(ArrayBuffer.prototype);
+      if (what === 'promise') return Promise.resolve('resolved');
+      console.log(new Date(0), /a+/g, new Number(4), new String('s'), new Boolean(false));
+      console.log(new Map([[1, 2]]).size, new Set([3]).size);
+      console.log(Object.create(Date.prototype), Object.create(Map.prototype));
+      return 'logged';
+    };)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  auto invoke = [&](const std::string& what) {
+    v1::InvokeRequest request;
+    request.mutable_request()->set_url("/?" + what);
+    return Invoke(spec, 0, request);
+  };
+  v1::InvokeResponse buffer = invoke("buffer");
+  ASSERT_EQ(buffer.outcome(), v1::OUTCOME_OK) << buffer.error();
+  EXPECT_EQ(buffer.response().body(), "hi");
+  v1::InvokeResponse forged = invoke("forged-buffer");
+  EXPECT_EQ(forged.outcome(), v1::OUTCOME_BAD_RESPONSE);
+  EXPECT_THAT(forged.error(), HasSubstr("an instance of ArrayBuffer"));
+  v1::InvokeResponse promise = invoke("promise");
+  ASSERT_EQ(promise.outcome(), v1::OUTCOME_OK) << promise.error();
+  EXPECT_EQ(promise.response().body(), "resolved");
+  v1::InvokeResponse logged = invoke("log");
+  ASSERT_EQ(logged.outcome(), v1::OUTCOME_OK) << logged.error();
+  ASSERT_EQ(logged.report().logs_size(), 3);
+  EXPECT_EQ(logged.report().logs(0),
+            "log: 1970-01-01T00:00:00.000Z /a+/g [Number: 4] [String: 's'] [Boolean: false]");
+  EXPECT_EQ(logged.report().logs(1), "log: 1 1");
+  EXPECT_THAT(logged.report().logs(2), Not(HasSubstr("1970")));
+}
+
 TEST_F(IsolatePoolTest, ReportSaysColdThenWarm) {
   auto spec = Spec("temp", "export default () => 'x';");
   // Not prepared: the first invocation boots an isolate.

@@ -11,6 +11,7 @@
 //   native.utf8Decode(Uint8Array, fatal) -> string  U+FFFD for bad input, or a TypeError
 //                                                   when fatal; a BOM is left in place
 //   native.log(level, message)                      level: debug|info|log|warn|error
+//   native.brand(value) -> kBrand* below, or 0      which built-in `value` really is
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -127,15 +128,21 @@
       return fallback;
     }
   }
-  // Brand checks through intrinsic getters and methods, which throw on foreign receivers.
-  const tryBrand = (check, value) => attempt(() => (check(value), true), false);
+  // Brand checks: what a value really is, whatever its prototype says. Native, because the
+  // alternative (an intrinsic that throws on foreign receivers) costs an exception with a
+  // stack trace per check, on every invocation.
+  const nativeBrand = native.brand;
+  const kBrandPromise = 1, kBrandArrayBuffer = 2, kBrandSharedArrayBuffer = 3, kBrandDate = 4;
+  const kBrandRegExp = 5, kBrandNumber = 6, kBrandString = 7, kBrandBoolean = 8;
+  const kBrandMap = 9, kBrandSet = 10;
 
   // Promises handed to user code, made without consulting anything the user can patch.
   const resolvedPromise = (value) => new PromiseCtor((resolve) => resolve(value));
   const rejectedPromise = (error) => new PromiseCtor((resolve, reject) => reject(error));
   // Subscribes to a native promise with the captured `then`; false (and nothing done) when
   // `value` is not one, as the intrinsic checks that before anything else.
-  const tryNativeThen = (value, onFulfilled, onRejected) =>
+  // (`then` may still throw on a native promise: it reads the user-patchable `constructor`.)
+  const tryNativeThen = (value, onFulfilled, onRejected) => nativeBrand(value) === kBrandPromise &&
     attempt(() => (PromisePrototypeThen(value, onFulfilled, onRejected), true), false);
 
   // WebIDL conversions. `${}` throws on symbols, as WebIDL's ToString does.
@@ -176,7 +183,7 @@
   const emptyBytes = () => new Uint8ArrayCtor(0);
   const isUint8Array = (value) =>
     ArrayBufferIsView(value) && TypedArrayPrototypeGetTag(value) === 'Uint8Array';
-  const isArrayBuffer = (value) => tryBrand(ArrayBufferPrototypeGetByteLength, value);
+  const isArrayBuffer = (value) => nativeBrand(value) === kBrandArrayBuffer;
 
   // A Uint8Array over the bytes of an ArrayBuffer, SharedArrayBuffer or ArrayBufferView
   // (no copy), or null for anything else. Detached buffers read as empty.
@@ -197,7 +204,7 @@
     } else if (isArrayBuffer(value)) {
       length = ArrayBufferPrototypeGetByteLength(value);
     } else if (SharedArrayBufferPrototypeGetByteLength !== null &&
-               tryBrand(SharedArrayBufferPrototypeGetByteLength, value)) {
+               nativeBrand(value) === kBrandSharedArrayBuffer) {
       length = SharedArrayBufferPrototypeGetByteLength(value);
     } else {
       return null;
@@ -379,28 +386,29 @@
       const headline = typeof message === 'string' && message !== '' ? `${name}: ${message}` : name;
       return nested || typeof stack !== 'string' ? `[${headline}]` : stack;
     }
-    if (tryBrand(DatePrototypeGetTime, value)) {
+    const brand = nativeBrand(value);
+    if (brand === kBrandDate) {
       const valid = NumberIsFinite(DatePrototypeGetTime(value));
       return valid ? DatePrototypeToISOString(value) : 'Invalid Date';
     }
-    if (tryBrand(RegExpPrototypeGetSource, value)) {
+    if (brand === kBrandRegExp) {
       return `/${RegExpPrototypeGetSource(value)}/${RegExpPrototypeGetFlags(value)}`;
     }
-    if (tryBrand(NumberPrototypeValueOf, value)) {
+    if (brand === kBrandNumber) {
       return `[Number: ${formatNumber(NumberPrototypeValueOf(value))}]`;
     }
-    if (tryBrand(StringPrototypeValueOf, value)) {
+    if (brand === kBrandString) {
       return `[String: ${quoteString(StringPrototypeValueOf(value))}]`;
     }
-    if (tryBrand(BooleanPrototypeValueOf, value)) {
+    if (brand === kBrandBoolean) {
       return `[Boolean: ${BooleanPrototypeValueOf(value)}]`;
     }
 
     const name = constructorName(value);
     const isArray = ArrayIsArray(value);
     const typedTag = ArrayBufferIsView(value) ? TypedArrayPrototypeGetTag(value) : undefined;
-    const isMap = tryBrand(MapPrototypeGetSize, value);
-    const isSet = !isMap && tryBrand(SetPrototypeGetSize, value);
+    const isMap = brand === kBrandMap;
+    const isSet = brand === kBrandSet;
     const web = describeWebObject(value);
     if (level > ctx.depth) {
       return isArray ? '[Array]' : `[${web !== null ? web[0] : name || 'Object'}]`;
