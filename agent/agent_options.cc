@@ -68,6 +68,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
                  "Memory of disposed isolates kept for the next ones to boot into without "
                  "page faults (0: give it back to the OS at once)")
       ->capture_default_str();
+  app.add_option("--isolate-page-stock-mb", o.pool.isolate_page_stock_mb,
+                 "Of the retained memory, heap pages mapped ahead of need while idle, so that "
+                 "boots beyond what disposals give back do not page-fault (0: none)")
+      ->capture_default_str();
   app.add_option("--code-cache", o.pool.code_cache,
                  "Make a V8 code cache of a function after its first invocation in a generic "
                  "isolate and load later isolates from it (false: compile from source each time)")

@@ -82,10 +82,12 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
       {Gauge({}, static_cast<double>(reuse.retained_bytes))}};
   prometheus::MetricFamily regions{
       "hearth_isolate_heap_regions_total",
-      "Heap regions mapped for isolates, by where the memory came from.",
+      "Heap regions mapped for isolates: reused (from disposed isolates or the stock), fresh "
+      "(mapped on a boot's path), stocked (mapped ahead of need while idle).",
       prometheus::MetricType::Counter,
       {Counter({{"source", "reused"}}, static_cast<double>(reuse.reused_regions)),
-       Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions))}};
+       Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions)),
+       Counter({{"source", "stocked"}}, static_cast<double>(reuse.stocked_regions))}};
   const FunctionCodeCache::Totals caches = FunctionCodeCache::totals();
   prometheus::MetricFamily code_caches{
       "hearth_code_cache_events_total",

@@ -30,7 +30,9 @@ IsolatePoolOptions Normalized(IsolatePoolOptions options) {
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
     : options_(Normalized(options)),
       watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers)),
-      booter_(options_.reserve_per_worker > 0 ? std::make_unique<ReserveBooter>() : nullptr),
+      booter_(options_.reserve_per_worker > 0
+                  ? std::make_unique<ReserveBooter>(size_t{options_.isolate_page_stock_mb} << 20)
+                  : nullptr),
       snapshots_(std::make_unique<SnapshotMaker>(options_)) {
   SetIsolatePageRetainLimit(static_cast<size_t>(options_.isolate_page_retain_mb) << 20);
   workers_.reserve(options_.workers);
@@ -78,7 +80,8 @@ IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
   const ReusingPageAllocator::Stats stats = IsolatePageStats();
   return {.retained_bytes = stats.retained_bytes,
           .reused_regions = stats.reused_regions,
-          .fresh_regions = stats.fresh_regions};
+          .fresh_regions = stats.fresh_regions,
+          .stocked_regions = stats.stocked_regions};
 }
 
 int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }

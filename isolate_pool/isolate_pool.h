@@ -69,9 +69,10 @@ class IsolatePool {
 
   // Memory of disposed isolates kept for the next ones (process-wide; any thread).
   struct MemoryReuse {
-    uint64_t retained_bytes = 0;  // resident, waiting for an isolate
-    uint64_t reused_regions = 0;  // heap regions an isolate got from that memory
-    uint64_t fresh_regions = 0;   // heap regions mapped anew
+    uint64_t retained_bytes = 0;   // resident, waiting for an isolate
+    uint64_t reused_regions = 0;   // heap regions an isolate got from that memory
+    uint64_t fresh_regions = 0;    // heap regions mapped anew, on a boot's path
+    uint64_t stocked_regions = 0;  // heap regions mapped ahead of need, off it
   };
   static MemoryReuse memory_reuse();
 

@@ -53,6 +53,10 @@ struct IsolatePoolOptions {
   // page fault per page (reusing_page_allocator.h). Process-wide, on top of the budget
   // above. 0: every page goes back to the OS as soon as V8 lets go of it.
   uint64_t isolate_page_retain_mb = 128;
+  // Of which heap pages mapped and faulted in ahead of need, by the reserve booter when it
+  // is idle, so that boots beyond what disposals give back (the first cold starts of an
+  // agent, bursts) do not pay a page fault per page. 0: none.
+  uint64_t isolate_page_stock_mb = 32;
 
   // Functions loaded into generic isolates compile from a code cache made after their
   // first invocation (function_code_cache.h). false: from source at every load.

@@ -6,9 +6,11 @@
 
 #include <utility>
 
+#include "isolate_pool/v8_platform.h"
+
 namespace hearth {
 
-ReserveBooter::ReserveBooter() {
+ReserveBooter::ReserveBooter(size_t stock_bytes) : stock_bytes_(stock_bytes) {
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "hearth-booter");
     // Lower priority than the workers, but not SCHED_IDLE: isolate creation takes V8's
@@ -47,25 +49,35 @@ void ReserveBooter::Retire(std::unique_ptr<FunctionIsolate> isolate) {
 }
 
 void ReserveBooter::Run() {
+  bool stock_full = stock_bytes_ == 0;
   for (;;) {
     Job job;
     std::vector<std::unique_ptr<FunctionIsolate>> retired;
+    bool idle = false;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &ReserveBooter::HasWork));
+      if (stock_full) mu_.Await(absl::Condition(this, &ReserveBooter::HasWork));
       if (stop_) {
         retired.swap(retired_);
         break;
       }
       // Boots first: a cold start may be waiting for one. (Disposals also hand memory to
       // later boots, reusing_page_allocator.h; putting them first starved the reserve.)
-      if (jobs_.empty()) {
+      if (!HasWork()) {
+        idle = true;
+      } else if (jobs_.empty()) {
         retired.swap(retired_);
       } else {
         job = std::move(jobs_.front());
         jobs_.pop_front();
       }
     }
+    if (idle) {
+      // One page at a time, so that a request never waits behind more than one.
+      stock_full = !StockIsolateHeapPage(stock_bytes_);
+      continue;
+    }
+    stock_full = stock_bytes_ == 0;  // Boots and disposals change the stock: look again.
     if (!retired.empty()) continue;  // Disposed here, as `retired` goes out of scope.
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> blank =
         FunctionIsolate::BootBlank(job.worker, job.memory_mb, /*warm_up=*/true);

@@ -1,7 +1,8 @@
 // ReserveBooter: the isolate work that need not happen on a worker's loop, done on its own
 // lower-priority thread: booting blank isolates (runtime snapshot, context, no function)
-// for the workers' reserves, and disposing of isolates the workers are done with. Neither
-// then delays an invocation. Under sustained load it falls behind, and workers boot
+// for the workers' reserves, disposing of isolates the workers are done with, and, when
+// there is nothing else, stocking heap pages for later boots. None of it then delays an
+// invocation. Under sustained load it falls behind, and workers boot
 // cold-start isolates themselves, as without a reserve.
 //
 // Thread: Request() from any thread (workers call it from their loops); the booter thread
@@ -27,7 +28,9 @@ class ReserveBooter {
  public:
   using Delivery = absl::AnyInvocable<void(std::unique_ptr<FunctionIsolate>) &&>;
 
-  ReserveBooter();
+  // `stock_bytes`: heap pages to keep mapped ahead of need, topped up while idle
+  // (StockIsolateHeapPage).
+  explicit ReserveBooter(size_t stock_bytes);
   ~ReserveBooter();  // Stop()s.
 
   // Disposes of what was retired, drops requests not started yet, and joins the thread.
@@ -57,6 +60,7 @@ class ReserveBooter {
     return stop_ || !jobs_.empty() || !retired_.empty();
   }
 
+  const size_t stock_bytes_;
   absl::Mutex mu_;
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<FunctionIsolate>> retired_ ABSL_GUARDED_BY(mu_);

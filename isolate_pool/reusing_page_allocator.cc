@@ -99,6 +99,31 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return !unmap.empty();
   }
 
+  bool StockOne(size_t length, size_t alignment, size_t target_bytes) override {
+    if (length == 0 || length % page_size_ != 0 || length > kMaxTrackedLength) return false;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = kept_by_length_.find(length);
+      const size_t kept = it == kept_by_length_.end() ? 0 : it->second.size();
+      if ((kept + 1) * length > target_bytes || !FitsLocked(PagesIn(length))) return false;
+    }
+    const uintptr_t base = MapAligned(length, alignment);
+    if (base == 0) return false;
+    auto region = std::make_unique<Region>();
+    region->base = base;
+    region->length = length;
+    region->stale.assign((PagesIn(length) + 63) / 64, 0);
+    region->protection = PROT_READ | PROT_WRITE;
+    region->clean_pages = PagesIn(length);
+    absl::MutexLock lock(&mu_);
+    kept_clean_pages_ += region->clean_pages;
+    ++stats_.stocked_regions;
+    Region* raw = region.get();
+    regions_.emplace(base, std::move(region));
+    KeepLocked(raw);
+    return true;
+  }
+
   Stats stats() const override {
     absl::MutexLock lock(&mu_);
     Stats stats = stats_;
@@ -471,6 +496,34 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     while (!kept_.empty() && !FitsLocked(more_pages)) {
       unmap->push_back(ForgetKeptLocked(kept_.back()));
     }
+  }
+
+  // A fresh read-write mapping of `length` at a multiple of `alignment`, its pages faulted
+  // in (fresh anonymous pages are zero); 0 on failure. Trimmed by hand, not through V8's
+  // allocator (whose failures are fatal CHECKs).
+  uintptr_t MapAligned(size_t length, size_t alignment) {
+    alignment = std::max(alignment, page_size_);
+    const size_t padded = length + alignment - page_size_;
+    void* mapped = mmap(nullptr, padded, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mapped == MAP_FAILED) return 0;
+    const uintptr_t start = reinterpret_cast<uintptr_t>(mapped);
+    const uintptr_t base = (start + alignment - 1) / alignment * alignment;
+    const uintptr_t end = start + padded;
+    if ((base > start && munmap(mapped, base - start) != 0) ||
+        (end > base + length &&
+         munmap(reinterpret_cast<void*>(base + length), end - (base + length)) != 0)) {
+      munmap(mapped, padded);  // Whatever is left of it.
+      return 0;
+    }
+    void* region = reinterpret_cast<void*>(base);
+    if (madvise(region, length, MADV_POPULATE_WRITE) != 0) {
+      // Older kernels: fault each page in by hand.
+      for (size_t offset = 0; offset < length; offset += page_size_) {
+        static_cast<volatile char*>(region)[offset] = 0;
+      }
+    }
+    return base;
   }
 
   // Outside the lock, once the region is out of every map (so no one can find its address).

@@ -40,12 +40,13 @@ namespace hearth {
 class ReusingPageAllocator {
  public:
   struct Stats {
-    size_t retained_bytes = 0;    // resident bytes V8 has let go of, kept for reuse
-    size_t stale_bytes = 0;       // of which not zeroed yet
-    size_t kept_regions = 0;      // freed regions waiting for a request of their length
-    uint64_t reused_regions = 0;  // allocations served from a kept region
-    uint64_t fresh_regions = 0;   // allocations that went to the system
-    uint64_t zeroed_bytes = 0;    // stale bytes zeroed on their way back to V8
+    size_t retained_bytes = 0;     // resident bytes V8 has let go of, kept for reuse
+    size_t stale_bytes = 0;        // of which not zeroed yet
+    size_t kept_regions = 0;       // freed regions waiting for a request of their length
+    uint64_t reused_regions = 0;   // allocations served from a kept region
+    uint64_t fresh_regions = 0;    // allocations that went to the system
+    uint64_t stocked_regions = 0;  // regions mapped ahead of need (StockOne)
+    uint64_t zeroed_bytes = 0;     // stale bytes zeroed on their way back to V8
   };
 
   // `system` does the mapping (V8's default allocator); it must outlive this one.
@@ -58,6 +59,12 @@ class ReusingPageAllocator {
   virtual void SetRetainLimit(size_t bytes) = 0;
   // Unmaps every kept region (V8 is short of memory); false if there was none.
   virtual bool ReleaseKeptRegions() = 0;
+  // Maps one more region of `length` aligned to `alignment`, faulted in and zeroed, and
+  // keeps it for V8 — when fewer than `target_bytes` of such regions are kept and the
+  // retain limit has room. False when there was nothing to do (or mapping failed). For a
+  // thread with nothing better to do: a boot that finds no kept region of its size pays a
+  // page fault per page (~10 us each here) on its critical path.
+  virtual bool StockOne(size_t length, size_t alignment, size_t target_bytes) = 0;
   virtual Stats stats() const = 0;
 };
 

@@ -227,5 +227,39 @@ TEST_F(ReusingPageAllocatorTest, ProtectionsAskedForHoldAcrossReuse) {
   ASSERT_TRUE(pages_->FreePages(region, kChunk));
 }
 
+TEST_F(ReusingPageAllocatorTest, StockedRegionsServeRequestsOfTheirShapeUpToTheTarget) {
+  MakeAllocator(16 << 20);
+  // Up to the target (two regions' worth), then nothing more to do.
+  EXPECT_TRUE(reusing_->StockOne(kChunk, kChunk, 2 * kChunk));
+  EXPECT_TRUE(reusing_->StockOne(kChunk, kChunk, 2 * kChunk));
+  EXPECT_FALSE(reusing_->StockOne(kChunk, kChunk, 2 * kChunk));
+  ReusingPageAllocator::Stats stats = reusing_->stats();
+  EXPECT_EQ(stats.stocked_regions, 2u);
+  EXPECT_EQ(stats.kept_regions, 2u);
+  EXPECT_EQ(stats.retained_bytes, 2 * kChunk);  // faulted in: resident
+
+  // A request of that shape takes a stocked region: aligned, zeroed, writable, not fresh.
+  void* address = pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kNoAccess);
+  ASSERT_NE(address, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(address) % kChunk, 0u);
+  ASSERT_TRUE(pages_->SetPermissions(address, kChunk, Permission::kReadWrite));
+  EXPECT_TRUE(AllZero(static_cast<uint8_t*>(address), kChunk));
+  std::memset(address, 0x5a, kChunk);
+  stats = reusing_->stats();
+  EXPECT_EQ(stats.reused_regions, 1u);
+  EXPECT_EQ(stats.fresh_regions, 0u);
+  EXPECT_EQ(stats.kept_regions, 1u);
+  // Freed, it is kept like any region V8 gave back.
+  Free(static_cast<uint8_t*>(address), kChunk);
+  EXPECT_EQ(reusing_->stats().kept_regions, 2u);
+
+  // Never past the retain limit.
+  MakeAllocator(kChunk);
+  EXPECT_TRUE(reusing_->StockOne(kChunk, kChunk, 8 * kChunk));
+  EXPECT_FALSE(reusing_->StockOne(kChunk, kChunk, 8 * kChunk));
+  MakeAllocator(0);  // reuse off
+  EXPECT_FALSE(reusing_->StockOne(kChunk, kChunk, 8 * kChunk));
+}
+
 }  // namespace
 }  // namespace hearth

