@@ -224,9 +224,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     const uintptr_t base = reinterpret_cast<uintptr_t>(address);
     Region* region = FindStartingAt(base);
     if (region == nullptr) return system_->ReleasePages(address, length, new_length);
-    // The tail stays mapped (the region is reused whole) but becomes inaccessible, as if
-    // it were gone.
-    return Retire(region, base + new_length, length - new_length);
+    // The tail stays mapped (the region is reused whole), its pages stale, and keeps its
+    // access: V8 never touches a released tail again (see Retire).
+    return Retire(region, base + new_length, length - new_length, /*keep_access=*/true);
   }
 
   bool SetPermissions(void* address, size_t length, Permission permission) override {
@@ -237,8 +237,11 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       region = FindLocked(start);
     }
     if (region == nullptr) return system_->SetPermissions(address, length, permission);
-    return IsAccessible(permission) ? MakeAccessible(region, start, length, permission)
-                                    : Retire(region, start, length);
+    if (IsAccessible(permission)) return MakeAccessible(region, start, length, permission);
+    // A whole region losing access is memory V8 stops using (a new-space page uncommitted,
+    // mostly on its way to FreePages); a part of one may be a guard page, which must fault.
+    const bool whole = start == region->base && PagesIn(length) >= PagesIn(region->length);
+    return Retire(region, start, length, /*keep_access=*/whole);
   }
 
   bool DiscardSystemPages(void* address, size_t length) override {
@@ -298,11 +301,15 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return runs;
   }
 
-  // Takes access away from [start, start + length) and keeps its resident pages as stale,
-  // or discards them (as V8's own allocator does) when the retain limit is reached.
+  // Keeps the resident pages of [start, start + length) as stale (zeroed before V8 may use
+  // them again), or discards them (as V8's own allocator does) when the retain limit is
+  // reached; takes access away unless `keep_access`. Keeping it saves two mprotects (now
+  // and on the way back), each a TLB shootdown; it is for memory V8 has stopped using, and
+  // what stays readable there is only this isolate's own data until it is zeroed: a region
+  // is zeroed whole before another isolate gets it.
   // `region` stays V8's while it calls us about it: no one else frees it meanwhile.
-  bool Retire(Region* region, uintptr_t start, size_t length) {
-    if (!Protect(region, start, length, PROT_NONE)) return false;
+  bool Retire(Region* region, uintptr_t start, size_t length, bool keep_access) {
+    if (!keep_access && !Protect(region, start, length, PROT_NONE)) return false;
     const std::vector<PageRun> resident = ResidentRuns(*region, start, length);
     std::vector<std::unique_ptr<Region>> unmap;
     bool discard = false;
@@ -331,7 +338,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     const int prot = ToProt(permission);
     if (stale.empty()) return Protect(region, start, length, prot);
-    // Stale pages have no access (Retire): the range's protection changes either way.
+    // Writable to be zeroed (stale pages may have lost access, see Retire).
     if (!Protect(region, start, length, prot | PROT_READ | PROT_WRITE)) return false;
     ZeroRuns(*region, stale);
     size_t zeroed = 0;

@@ -219,6 +219,15 @@ TEST_F(ReusingPageAllocatorTest, ProtectionsAskedForHoldAcrossReuse) {
   EXPECT_EQ(region[0], 0xcd);
   EXPECT_EQ(code[0], 0xcd);
 
+  // A whole region losing access keeps it (memory V8 stopped using: no shootdowns for
+  // it), and its pages come back zeroed all the same.
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk, Permission::kNoAccess));
+  EXPECT_EQ(ProtectionAt(region), "rw-p");
+  EXPECT_EQ(reusing_->stats().stale_bytes, kChunk);
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk, Permission::kReadWrite));
+  EXPECT_TRUE(AllZero(region, kChunk));
+  EXPECT_EQ(reusing_->stats().stale_bytes, 0u);
+
   // A reuse asked for with another protection gets it.
   Free(region, kChunk);
   ASSERT_EQ(pages_->AllocatePages(nullptr, kChunk, kChunk, Permission::kRead), region);
