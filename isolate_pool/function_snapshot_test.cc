@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/testing/pool_test_base.h"
 
@@ -18,6 +19,7 @@ namespace hearth {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 #define ASSERT_OK(expression)                  \
   do {                                         \
@@ -241,6 +243,53 @@ TEST_F(FunctionSnapshotTest, FunctionWithEnvSeesItAfterBoot) {
   spec->env = {{"GREETING", "hello"}, {"WHO", "snapshot"}};
   ASSERT_OK(Deploy(spec));
   EXPECT_EQ(InvokeCold(spec, 1).response().body(), "hello snapshot");
+}
+
+TEST_F(FunctionSnapshotTest, ConcurrentDeploysEachGetTheirOwnSnapshot) {
+  // Snapshots are built side by side (one builder per worker): distinct functions and two
+  // deploys of one version, all at once, each end up with a blob holding its own state, and
+  // the shared cache file is whole.
+  std::vector<std::shared_ptr<FunctionSpec>> specs;
+  for (int i = 0; i < 4; ++i) {
+    specs.push_back(Spec(absl::StrCat("c", i),
+                         absl::StrCat("const id = 'c", i, "'; const big = [];\n",
+                                      "for (let k = 0; k < 2000; k++) big.push({ k });\n",
+                                      "export default () => id + ':' + big.length;"),
+                         SnapshotPolicy::kAlways));
+  }
+  auto twin = MakeSpec(pool_, specs[0]->name, specs[0]->source, specs[0]->version);
+  twin->snapshot_policy = SnapshotPolicy::kAlways;
+  specs.push_back(twin);
+
+  absl::Mutex mu;
+  std::vector<absl::Status> results(specs.size());
+  int remaining = static_cast<int>(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    pool_.MakeSnapshot(specs[i], [&, i](absl::Status status) {
+      absl::MutexLock lock(&mu);
+      results[i] = std::move(status);
+      --remaining;
+    });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](int* left) { return *left == 0; }, &remaining));
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ASSERT_OK(results[i]);
+    ASSERT_NE(specs[i]->snapshot, nullptr) << i;
+    const std::string expected = absl::StrCat("c", i % 4, ":2000");
+    EXPECT_EQ(InvokeCold(specs[i], static_cast<int>(i % 2)).response().body(), expected);
+  }
+  EXPECT_GT(specs[4]->snapshot->top_level_cpu_us, 0);
+  // The twin deploys wrote one cache entry; a new pool reads it back whole.
+  auto again = MakeSpec(pool_, twin->name, twin->source, twin->version);
+  again->snapshot_policy = SnapshotPolicy::kAlways;
+  ASSERT_TRUE(SnapshotCache(dir_).Load(SnapshotKey(*again)).has_value());
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    EXPECT_THAT(entry.path().string(), Not(HasSubstr(".tmp")));  // none left behind
+  }
 }
 
 TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt) {

@@ -1,8 +1,10 @@
 #include "isolate_pool/snapshot_cache.h"
 
 #include <openssl/evp.h>
+#include <unistd.h>
 #include <v8-initialization.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -73,16 +75,25 @@ absl::Status SnapshotCache::Store(const std::string& key, const Entry& entry) co
   if (error)
     return absl::InternalError(absl::StrCat("cannot create ", dir_, ": ", error.message()));
   const std::string path = PathOf(key);
-  const std::string temporary = path + ".tmp";
+  // Unique per writer: two deploys of one version may store the same key at once.
+  static std::atomic<uint64_t> writes{0};
+  const std::string temporary = absl::StrCat(path, ".tmp.", getpid(), ".", writes.fetch_add(1));
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out.write(kMagic, sizeof(kMagic));
     out.write(reinterpret_cast<const char*>(&entry.top_level_cpu_us), sizeof(int64_t));
     out << Sha256(entry.blob) << entry.blob;
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+    if (!out.flush()) {
+      std::filesystem::remove(temporary, error);
+      return absl::InternalError(absl::StrCat("cannot write ", temporary));
+    }
   }
   std::filesystem::rename(temporary, path, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot write ", path, ": ", error.message()));
+  if (error) {
+    const std::string message = error.message();
+    std::filesystem::remove(temporary, error);
+    return absl::InternalError(absl::StrCat("cannot write ", path, ": ", message));
+  }
   return absl::OkStatus();
 }
 

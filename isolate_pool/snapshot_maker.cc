@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -20,13 +21,20 @@ constexpr int64_t kBuilderOverheadUs = 10'000'000;
 
 }  // namespace
 
-SnapshotMaker::SnapshotMaker(const IsolatePoolOptions& options)
-    : options_(options),
-      cache_(options.snapshot_cache_dir),
-      thread_(
-          "hearth-snapshot", [] {}, [] {}) {}
+SnapshotMaker::Builder::Builder(int index)
+    : thread(
+          absl::StrCat("hearth-snap", index), [] {}, [] {}) {}
 
-SnapshotMaker::~SnapshotMaker() { thread_.Stop(); }
+SnapshotMaker::SnapshotMaker(const IsolatePoolOptions& options)
+    : options_(options), cache_(options.snapshot_cache_dir) {
+  for (int i = 0; i < std::max(options.workers, 1); ++i) {
+    builders_.push_back(std::make_unique<Builder>(i));
+  }
+}
+
+SnapshotMaker::~SnapshotMaker() {
+  for (auto& builder : builders_) builder->thread.Stop();
+}
 
 bool SnapshotMaker::Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) const {
   switch (policy) {
@@ -44,10 +52,20 @@ void SnapshotMaker::Make(std::shared_ptr<FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) {
   if (spec->snapshot_policy == SnapshotPolicy::kNever) return std::move(done)(absl::OkStatus());
   using Done = absl::AnyInvocable<void(absl::Status) &&>;
+  Builder* builder = builders_.front().get();
+  for (const auto& candidate : builders_) {
+    if (candidate->pending.load() < builder->pending.load()) builder = candidate.get();
+  }
+  builder->pending.fetch_add(1);
   PostOrElse(
-      thread_, std::make_unique<Done>(std::move(done)),
-      [this, spec](std::unique_ptr<Done> accepted) { std::move (*accepted)(MakeNow(*spec)); },
-      [](std::unique_ptr<Done> refused) {
+      builder->thread, std::make_unique<Done>(std::move(done)),
+      [this, spec, builder](std::unique_ptr<Done> accepted) {
+        absl::Status status = MakeNow(*spec);
+        builder->pending.fetch_sub(1);
+        std::move (*accepted)(std::move(status));
+      },
+      [builder](std::unique_ptr<Done> refused) {
+        builder->pending.fetch_sub(1);
         std::move (*refused)(absl::UnavailableError("the agent is shutting down"));
       });
 }

@@ -9,12 +9,15 @@
 // cheaper cold start (see docs/ARCHITECTURE.md). Under kAuto, a top level V8 cannot
 // serialize falls back to generic isolates; under kAlways it fails the deploy.
 //
-// Thread: Make() and Forget() from any thread. Builds run one at a time on the maker's own
-// thread, where `done` is called (inline for kNever).
+// Thread: Make() and Forget() from any thread. Builds run on the maker's own threads, one
+// per worker (each build is a child process busy on one core), each request on the least
+// busy one, where `done` is called (inline for kNever).
 #ifndef HEARTH_ISOLATE_POOL_SNAPSHOT_MAKER_H_
 #define HEARTH_ISOLATE_POOL_SNAPSHOT_MAKER_H_
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
@@ -28,7 +31,7 @@ namespace hearth {
 class SnapshotMaker {
  public:
   explicit SnapshotMaker(const IsolatePoolOptions& options);
-  ~SnapshotMaker();  // Finishes the build in progress; later ones are answered UNAVAILABLE.
+  ~SnapshotMaker();  // Finishes the builds in progress; later ones are answered UNAVAILABLE.
 
   SnapshotMaker(const SnapshotMaker&) = delete;
   SnapshotMaker& operator=(const SnapshotMaker&) = delete;
@@ -45,9 +48,15 @@ class SnapshotMaker {
   absl::Status MakeNow(FunctionSpec& spec);
   bool Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) const;
 
+  struct Builder {
+    explicit Builder(int index);
+    std::atomic<int> pending{0};  // Requests posted to it and not done.
+    LoopThread thread;
+  };
+
   const IsolatePoolOptions& options_;
   const SnapshotCache cache_;
-  LoopThread thread_;
+  std::vector<std::unique_ptr<Builder>> builders_;
 };
 
 }  // namespace hearth
