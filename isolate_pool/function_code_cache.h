@@ -10,6 +10,7 @@
 #define HEARTH_ISOLATE_POOL_FUNCTION_CODE_CACHE_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ class FunctionCodeCache {
     uint64_t rejected = 0;  // loads whose cache V8 refused (they compiled from source)
   };
   static Totals totals();
+
+  // Smaller modules compile from source: see FunctionIsolate::LoadModule.
+  static constexpr size_t kMinSourceBytes = 1024;
 
   // The cache, or null while there is none.
   std::shared_ptr<const std::string> Get() const ABSL_LOCKS_EXCLUDED(mu_);

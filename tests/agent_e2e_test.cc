@@ -263,9 +263,13 @@ TEST_F(AgentE2eTest, ColdStartsCompileFromTheCodeCacheOfTheirOwnVersion) {
   for (const std::string version : {"v1", "v2"}) {
     // Functions that run only after the top level are compiled lazily: the cache, made
     // after an invocation, must hold them with this version's constants.
-    const std::string source = "const tag = '" + version +
-                               "'; function shout(s) { return s.toUpperCase() + '!'; }\n"
-                               "export default (request) => shout(tag);";
+    std::string source = "const tag = '" + version +
+                         "'; function shout(s) { return s.toUpperCase() + '!'; }\n"
+                         "export default (request) => shout(tag);\n";
+    // Past the size from which a cache is made (smaller modules compile from source).
+    for (int i = 0; i < 40; ++i) {
+      source += absl::StrCat("export function helper", i, "(x) { return x * ", i, " + 1; }\n");
+    }
     ASSERT_TRUE(Deploy("cached", source, nullptr, v1::SNAPSHOT_NEVER).ok());
     const double made_before = Scrape("hearth_code_cache_events_total", made);
     const double used_before = Scrape("hearth_code_cache_events_total", used);
@@ -283,6 +287,16 @@ TEST_F(AgentE2eTest, ColdStartsCompileFromTheCodeCacheOfTheirOwnVersion) {
     EXPECT_EQ(Scrape("hearth_code_cache_events_total", used), used_before + 2);
   }
   EXPECT_EQ(Scrape("hearth_code_cache_events_total", rejected), 0);
+
+  // A tiny module makes none: its compile would not repay the memory.
+  const double made_before = Scrape("hearth_code_cache_events_total", made);
+  ASSERT_TRUE(Deploy("tiny", "export default () => 'tiny';", nullptr, v1::SNAPSHOT_NEVER).ok());
+  for (const bool cold : {false, true, true}) {
+    v1::InvokeResponse response;
+    ASSERT_TRUE(Invoke("tiny", &response, "", cold).ok());
+    ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  }
+  EXPECT_EQ(Scrape("hearth_code_cache_events_total", made), made_before);
 }
 
 TEST_F(AgentE2eTest, MetricsCountExactlyTheInvocationsMade) {
