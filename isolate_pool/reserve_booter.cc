@@ -61,15 +61,20 @@ void ReserveBooter::Run() {
         retired.swap(retired_);
         break;
       }
-      // Boots first: a cold start may be waiting for one. (Disposals also hand memory to
-      // later boots, reusing_page_allocator.h; putting them first starved the reserve.)
+      // Boots and disposals take turns when both wait. Disposals always first starved the
+      // reserve; boots always first starved the disposals under a steady stream of cold
+      // starts, and then each boot mapped fresh memory and V8 scanned /proc/self/maps for
+      // a code range (no freed one to recycle), slower with every isolate kept alive:
+      // boots fell further behind and disposals never came.
       if (!HasWork()) {
         idle = true;
-      } else if (jobs_.empty()) {
+      } else if (!retired_.empty() && (jobs_.empty() || dispose_next_)) {
         retired.swap(retired_);
+        dispose_next_ = false;
       } else {
         job = std::move(jobs_.front());
         jobs_.pop_front();
+        dispose_next_ = true;
       }
     }
     if (idle) {

@@ -65,6 +65,7 @@ class ReserveBooter {
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<FunctionIsolate>> retired_ ABSL_GUARDED_BY(mu_);
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool dispose_next_ ABSL_GUARDED_BY(mu_) = false;  // A boot went last: disposals' turn.
   std::thread thread_;
 };
 
