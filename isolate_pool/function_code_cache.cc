@@ -31,7 +31,10 @@ bool FunctionCodeCache::Claim() {
 void FunctionCodeCache::Publish(std::string bytes) {
   absl::MutexLock lock(&mu_);
   claimed_ = false;
-  if (bytes.empty()) return;
+  if (bytes.empty()) {
+    ++rejections_;  // V8 made none (asm.js, say): a few more tries, not one per isolate.
+    return;
+  }
   bytes_ = std::make_shared<const std::string>(std::move(bytes));
   made_total.fetch_add(1, std::memory_order_relaxed);
 }

@@ -36,8 +36,9 @@ class FunctionCodeCache {
   // The cache, or null while there is none.
   std::shared_ptr<const std::string> Get() const ABSL_LOCKS_EXCLUDED(mu_);
 
-  // True for one caller at a time while there is no cache: that caller makes one and
-  // calls Publish (with the bytes, or empty if V8 made none).
+  // True for one caller at a time while there is no cache (and fewer than
+  // kMaxRejections attempts failed): that caller makes one and calls Publish (with the
+  // bytes, or empty if V8 made none, which counts as a failed attempt).
   bool Claim() ABSL_LOCKS_EXCLUDED(mu_);
   void Publish(std::string bytes) ABSL_LOCKS_EXCLUDED(mu_);
 

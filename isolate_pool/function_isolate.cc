@@ -451,17 +451,24 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
   if (!module_.IsEmpty()) MakeCodeCacheOnce(/*served=*/outcome == v1::OUTCOME_OK && !broken_);
   // Last, and from a local: the callback may destroy this isolate.
   FinishedCallback on_finished = std::move(on_finished_);
-  std::move(on_finished)(this, reusable);
+  std::move(on_finished)(this, reusable && !broken_);
 }
 
 void FunctionIsolate::MakeCodeCacheOnce(bool served) {
   // After the answer went out, once per version: the first isolate to serve an invocation
   // makes it (the others find it claimed or made), with the functions that ran compiled.
+  v8::Locker locker(isolate_);
   if (served && spec_->code_cache->Claim()) {
-    v8::Locker locker(isolate_);
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
     spec_->code_cache->Publish(MakeModuleCodeCache(module_.Get(isolate_)));
+    // Making it allocates on the heap (source positions, line ends): at the memory limit,
+    // OnNearHeapLimit has asked for termination. Nothing runs to be terminated now; the
+    // isolate is done for all the same.
+    if (heap_exceeded_ || isolate_->IsExecutionTerminating()) {
+      isolate_->CancelTerminateExecution();
+      broken_ = true;
+    }
   }
   module_.Reset();
 }

@@ -302,8 +302,12 @@ TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt)
   // A second pool (an agent restart) with the same cache: the same top-level run.
   auto again = MakeSpec(pool_, spec->name, spec->source, spec->version);
   again->snapshot_policy = SnapshotPolicy::kAlways;
+  // A store a crash cut short left its temporary file: the restarted pool removes it.
+  const std::string leftover = absl::StrCat(dir_, "/", SnapshotKey(*spec), ".snapshot.tmp.1.2");
+  std::ofstream(leftover) << "partial";
   {
     IsolatePool restarted(Options(dir_));
+    EXPECT_FALSE(std::filesystem::exists(leftover));
     absl::Notification made;
     absl::Status status;
     restarted.MakeSnapshot(again, [&](absl::Status s) {

@@ -115,13 +115,20 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     region->stale.assign((PagesIn(length) + 63) / 64, 0);
     region->protection = PROT_READ | PROT_WRITE;
     region->clean_pages = PagesIn(length);
-    absl::MutexLock lock(&mu_);
-    kept_clean_pages_ += region->clean_pages;
-    ++stats_.stocked_regions;
-    Region* raw = region.get();
-    regions_.emplace(base, std::move(region));
-    KeepLocked(raw);
-    return true;
+    {
+      absl::MutexLock lock(&mu_);
+      // Pages V8 let go of meanwhile may have filled the limit: then this one goes back.
+      if (FitsLocked(region->clean_pages)) {
+        kept_clean_pages_ += region->clean_pages;
+        ++stats_.stocked_regions;
+        Region* raw = region.get();
+        regions_.emplace(base, std::move(region));
+        KeepLocked(raw);
+        return true;
+      }
+    }
+    Unmap(*region);
+    return false;
   }
 
   Stats stats() const override {
@@ -213,6 +220,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       return true;
     }
     ZeroRuns(*region, resident);
+    DiscardGaps(*region, region->base, region->length, resident);
     absl::MutexLock lock(&mu_);
     region->protection = PROT_READ | PROT_WRITE;
     stats_.zeroed_bytes += resident_pages * page_size_;
@@ -325,7 +333,29 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     for (const auto& gone : unmap) Unmap(*gone);
     if (discard) return DiscardSystemPages(reinterpret_cast<void*>(start), length);
+    DiscardGaps(*region, start, length, resident);
     return true;
+  }
+
+  // Drops the pages of [start, start + length) of `region` outside `resident` (runs from
+  // ResidentRuns over that range). mincore counts a swapped-out page as not resident, so
+  // it is neither zeroed nor marked stale; MADV_DONTNEED drops its swap entry, and it reads
+  // as zero again, like the pages that were never touched (for which this is a no-op).
+  void DiscardGaps(const Region& region, uintptr_t start, size_t length,
+                   const std::vector<PageRun>& resident) {
+    size_t page = (start - region.base) / page_size_;
+    const size_t end = page + PagesIn(length);
+    auto discard = [&](size_t first, size_t last) {
+      if (last > first) {
+        madvise(reinterpret_cast<void*>(region.base + first * page_size_),
+                (last - first) * page_size_, MADV_DONTNEED);
+      }
+    };
+    for (const PageRun& run : resident) {
+      discard(page, run.first);
+      page = run.first + run.count;
+    }
+    discard(page, end);
   }
 
   // Gives [start, start + length) of `region` the permission, zeroing its stale pages
@@ -517,10 +547,13 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     const uintptr_t start = reinterpret_cast<uintptr_t>(mapped);
     const uintptr_t base = (start + alignment - 1) / alignment * alignment;
     const uintptr_t end = start + padded;
-    if ((base > start && munmap(mapped, base - start) != 0) ||
-        (end > base + length &&
-         munmap(reinterpret_cast<void*>(base + length), end - (base + length)) != 0)) {
-      munmap(mapped, padded);  // Whatever is left of it.
+    if (base > start && munmap(mapped, base - start) != 0) {
+      munmap(mapped, padded);
+      return 0;
+    }
+    if (end > base + length &&
+        munmap(reinterpret_cast<void*>(base + length), end - (base + length)) != 0) {
+      munmap(reinterpret_cast<void*>(base), end - base);  // What is left of it, only.
       return 0;
     }
     void* region = reinterpret_cast<void*>(base);

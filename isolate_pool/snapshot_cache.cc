@@ -116,6 +116,18 @@ uint64_t SnapshotCache::LoadOrCreateHashSeed() const {
   return seed;
 }
 
+void SnapshotCache::RemoveTemporaries() const {
+  if (dir_.empty()) return;
+  std::error_code error;
+  for (std::filesystem::directory_iterator it(dir_, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->path().filename().string().find(".snapshot.tmp.") != std::string::npos) {
+      std::error_code ignored;
+      std::filesystem::remove(it->path(), ignored);
+    }
+  }
+}
+
 void SnapshotCache::Erase(const std::string& key) const {
   if (dir_.empty()) return;
   std::error_code ignored;

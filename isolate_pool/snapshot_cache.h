@@ -36,6 +36,9 @@ class SnapshotCache {
   std::optional<Entry> Load(const std::string& key) const;
   absl::Status Store(const std::string& key, const Entry& entry) const;
   void Erase(const std::string& key) const;
+  // Removes the temporary files of stores that never finished (a crash mid-write): call
+  // before the first store of a process.
+  void RemoveTemporaries() const;
 
   // The V8 hash seed kept beside the blobs (v8-hash-seed, owner-only), made on first use.
   // A fresh random seed if it cannot be kept (blobs then go stale at the next restart).

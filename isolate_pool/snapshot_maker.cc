@@ -27,6 +27,7 @@ SnapshotMaker::Builder::Builder(int index)
 
 SnapshotMaker::SnapshotMaker(const IsolatePoolOptions& options)
     : options_(options), cache_(options.snapshot_cache_dir) {
+  cache_.RemoveTemporaries();
   for (int i = 0; i < std::max(options.workers, 1); ++i) {
     builders_.push_back(std::make_unique<Builder>(i));
   }
