@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <iterator>
 #include <memory>
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
@@ -80,18 +79,31 @@ void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // (kBrand* there), or 0. Unlike a brand check through an intrinsic that throws on foreign
 // receivers, it costs no exception: the runtime asks it on every invocation.
 void Brand(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  // In runtime.js's numbering: kBrandPromise = 1, kBrandArrayBuffer = 2, ...
-  static constexpr bool (v8::Value::*kChecks[])() const = {
-      &v8::Value::IsPromise,      &v8::Value::IsArrayBuffer,   &v8::Value::IsSharedArrayBuffer,
-      &v8::Value::IsDate,         &v8::Value::IsRegExp,        &v8::Value::IsNumberObject,
-      &v8::Value::IsStringObject, &v8::Value::IsBooleanObject, &v8::Value::IsMap,
-      &v8::Value::IsSet,
-  };
+  // An if-chain: a table of member-function pointers indexed in a loop made GCC's UBSan
+  // report an out-of-bounds index (an address as the index) under the asan preset.
   int brand = 0;
   if (info.Length() > 0 && info[0]->IsObject()) {
-    const v8::Value& value = **info[0];
-    for (size_t i = 0; i < std::size(kChecks) && brand == 0; ++i) {
-      if ((value.*kChecks[i])()) brand = static_cast<int>(i) + 1;
+    v8::Local<v8::Value> value = info[0];
+    if (value->IsPromise()) {
+      brand = 1;
+    } else if (value->IsArrayBuffer()) {
+      brand = 2;
+    } else if (value->IsSharedArrayBuffer()) {
+      brand = 3;
+    } else if (value->IsDate()) {
+      brand = 4;
+    } else if (value->IsRegExp()) {
+      brand = 5;
+    } else if (value->IsNumberObject()) {
+      brand = 6;
+    } else if (value->IsStringObject()) {
+      brand = 7;
+    } else if (value->IsBooleanObject()) {
+      brand = 8;
+    } else if (value->IsMap()) {
+      brand = 9;
+    } else if (value->IsSet()) {
+      brand = 10;
     }
   }
   info.GetReturnValue().Set(brand);
