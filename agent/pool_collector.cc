@@ -92,11 +92,12 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
   prometheus::MetricFamily code_caches{
       "hearth_code_cache_events_total",
       "V8 code caches of functions loaded into generic isolates: made after a first "
-      "invocation, used by a later load, or rejected by V8.",
+      "invocation, used by a later load, rejected by V8, or loaded from the state dir.",
       prometheus::MetricType::Counter,
       {Counter({{"event", "made"}}, static_cast<double>(caches.made)),
        Counter({{"event", "used"}}, static_cast<double>(caches.used)),
-       Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected))}};
+       Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected)),
+       Counter({{"event", "loaded"}}, static_cast<double>(caches.loaded))}};
   return {std::move(isolates), std::move(heap),    std::move(queue_depth),
           std::move(retained), std::move(regions), std::move(code_caches)};
 }

@@ -8,12 +8,14 @@ namespace {
 std::atomic<uint64_t> made_total{0};
 std::atomic<uint64_t> used_total{0};
 std::atomic<uint64_t> rejected_total{0};
+std::atomic<uint64_t> loaded_total{0};
 
 }  // namespace
 
 FunctionCodeCache::Totals FunctionCodeCache::totals() {
   return {made_total.load(std::memory_order_relaxed), used_total.load(std::memory_order_relaxed),
-          rejected_total.load(std::memory_order_relaxed)};
+          rejected_total.load(std::memory_order_relaxed),
+          loaded_total.load(std::memory_order_relaxed)};
 }
 
 std::shared_ptr<const std::string> FunctionCodeCache::Get() const {
@@ -29,14 +31,33 @@ bool FunctionCodeCache::Claim() {
 }
 
 void FunctionCodeCache::Publish(std::string bytes) {
-  absl::MutexLock lock(&mu_);
-  claimed_ = false;
-  if (bytes.empty()) {
-    ++rejections_;  // V8 made none (asm.js, say): a few more tries, not one per isolate.
-    return;
+  std::shared_ptr<const std::string> made;
+  Persist persist;
+  {
+    absl::MutexLock lock(&mu_);
+    claimed_ = false;
+    if (bytes.empty()) {
+      ++rejections_;  // V8 made none (asm.js, say): a few more tries, not one per isolate.
+      return;
+    }
+    bytes_ = made = std::make_shared<const std::string>(std::move(bytes));
+    made_total.fetch_add(1, std::memory_order_relaxed);
+    persist = std::move(persist_);  // Once: a cache made again after a rejection stays here.
   }
+  if (persist) persist(*made);
+}
+
+void FunctionCodeCache::Preload(std::string bytes) {
+  if (bytes.empty()) return;
+  absl::MutexLock lock(&mu_);
+  if (bytes_ != nullptr) return;
   bytes_ = std::make_shared<const std::string>(std::move(bytes));
-  made_total.fetch_add(1, std::memory_order_relaxed);
+  loaded_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+void FunctionCodeCache::SetPersist(Persist persist) {
+  absl::MutexLock lock(&mu_);
+  persist_ = std::move(persist);
 }
 
 void FunctionCodeCache::NoteUsed(const std::shared_ptr<const std::string>& cache, bool rejected) {

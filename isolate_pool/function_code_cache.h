@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 
 namespace hearth {
@@ -27,7 +28,11 @@ class FunctionCodeCache {
     uint64_t made = 0;      // caches made after an invocation
     uint64_t used = 0;      // loads that compiled from a cache
     uint64_t rejected = 0;  // loads whose cache V8 refused (they compiled from source)
+    uint64_t loaded = 0;    // caches read back from disk at a deploy or restart
   };
+  // Called with a cache once it is made, on the thread that made it (a worker, after the
+  // invocation's answer went out): to keep it on disk.
+  using Persist = absl::AnyInvocable<void(const std::string& bytes)>;
   static Totals totals();
 
   // Smaller modules compile from source: see FunctionIsolate::LoadModule.
@@ -42,6 +47,11 @@ class FunctionCodeCache {
   bool Claim() ABSL_LOCKS_EXCLUDED(mu_);
   void Publish(std::string bytes) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // While the version is being deployed (before any isolate uses it): a cache kept from an
+  // earlier run, and where to keep the one made later.
+  void Preload(std::string bytes) ABSL_LOCKS_EXCLUDED(mu_);
+  void SetPersist(Persist persist) ABSL_LOCKS_EXCLUDED(mu_);
+
   // Records a load that compiled from `cache` (as Get returned it). When V8 refused it,
   // it is dropped, so that a later isolate makes a new one (a refusal means another V8
   // build or other flags: not expected within one process, hence at most a few retries).
@@ -55,6 +65,7 @@ class FunctionCodeCache {
   std::shared_ptr<const std::string> bytes_ ABSL_GUARDED_BY(mu_);
   bool claimed_ ABSL_GUARDED_BY(mu_) = false;
   int rejections_ ABSL_GUARDED_BY(mu_) = 0;
+  Persist persist_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hearth

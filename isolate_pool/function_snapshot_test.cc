@@ -4,14 +4,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/testing/pool_test_base.h"
 
@@ -290,6 +293,49 @@ TEST_F(FunctionSnapshotTest, ConcurrentDeploysEachGetTheirOwnSnapshot) {
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
     EXPECT_THAT(entry.path().string(), Not(HasSubstr(".tmp")));  // none left behind
   }
+}
+
+TEST_F(FunctionSnapshotTest, CodeCachesOfGenericFunctionsSurviveARestart) {
+  // A function without a snapshot: its code cache, made after its first invocation, is
+  // kept beside the snapshots; a restarted pool's first load compiles from it.
+  std::string source = "export default () => 'kept:' + helper3(2);\n";
+  for (int i = 0; i < 40; ++i) {
+    source += absl::StrCat("export function helper", i, "(x) { return x * ", i, " + 1; }\n");
+  }
+  auto spec = Spec("kept", source, SnapshotPolicy::kNever);
+  ASSERT_OK(Deploy(spec));
+  EXPECT_EQ(Invoke(spec).response().body(), "kept:7");
+  const std::string file = absl::StrCat(dir_, "/", CodeCacheKey(*spec), ".snapshot");
+  // Written by the worker right after the answer: wait (bounded) for it.
+  for (int i = 0; i < 2000 && !std::filesystem::exists(file); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(std::filesystem::exists(file));
+
+  const FunctionCodeCache::Totals before = FunctionCodeCache::totals();
+  {
+    IsolatePool restarted(Options(dir_));
+    auto again = MakeSpec(restarted, spec->name, spec->source, spec->version);
+    again->snapshot_policy = SnapshotPolicy::kNever;
+    absl::Notification made;
+    restarted.MakeSnapshot(again, [&](absl::Status) { made.Notify(); });
+    made.WaitForNotification();
+    absl::Notification prepared;
+    absl::Status status;
+    restarted.Prepare(0, again, [&](absl::Status s) {
+      status = s;
+      prepared.Notify();
+    });
+    prepared.WaitForNotification();
+    ASSERT_OK(status);
+  }
+  const FunctionCodeCache::Totals after = FunctionCodeCache::totals();
+  EXPECT_EQ(after.loaded, before.loaded + 1);
+  EXPECT_EQ(after.used, before.used + 1);  // the restarted pool's load
+  EXPECT_EQ(after.rejected, before.rejected);
+
+  pool_.ForgetSnapshot(*spec);
+  EXPECT_FALSE(std::filesystem::exists(file));
 }
 
 TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt) {

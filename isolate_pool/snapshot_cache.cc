@@ -42,6 +42,10 @@ std::string SnapshotKey(const FunctionSpec& spec) {
                           v8::V8::GetVersion(), ";", V8HashSeed())));
 }
 
+std::string CodeCacheKey(const FunctionSpec& spec) {
+  return absl::BytesToHexString(Sha256(absl::StrCat("code-cache;", SnapshotKey(spec))));
+}
+
 SnapshotCache::SnapshotCache(std::string dir) : dir_(std::move(dir)) {}
 
 std::string SnapshotCache::PathOf(const std::string& key) const {

@@ -21,6 +21,9 @@ namespace hearth {
 
 // The cache key of `spec`'s snapshot, in hex.
 std::string SnapshotKey(const FunctionSpec& spec);
+// The key of `spec`'s V8 code cache (function_code_cache.h), kept in the same store: it
+// depends on what the snapshot does (V8 itself refuses a cache made under other flags).
+std::string CodeCacheKey(const FunctionSpec& spec);
 
 class SnapshotCache {
  public:

@@ -51,7 +51,10 @@ bool SnapshotMaker::Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) cons
 
 void SnapshotMaker::Make(std::shared_ptr<FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) {
-  if (spec->snapshot_policy == SnapshotPolicy::kNever) return std::move(done)(absl::OkStatus());
+  if (spec->snapshot_policy == SnapshotPolicy::kNever) {
+    KeepCodeCache(*spec);
+    return std::move(done)(absl::OkStatus());
+  }
   using Done = absl::AnyInvocable<void(absl::Status) &&>;
   Builder* builder = builders_.front().get();
   for (const auto& candidate : builders_) {
@@ -73,6 +76,27 @@ void SnapshotMaker::Make(std::shared_ptr<FunctionSpec> spec,
 
 void SnapshotMaker::Forget(const FunctionSpec& spec) {
   if (spec.snapshot_policy != SnapshotPolicy::kNever) cache_.Erase(SnapshotKey(spec));
+  cache_.Erase(CodeCacheKey(spec));
+}
+
+void SnapshotMaker::KeepCodeCache(FunctionSpec& spec) const {
+  if (options_.snapshot_cache_dir.empty() || !options_.code_cache ||
+      spec.source.size() < FunctionCodeCache::kMinSourceBytes) {
+    return;
+  }
+  const std::string key = CodeCacheKey(spec);
+  if (std::optional<SnapshotCache::Entry> kept = cache_.Load(key)) {
+    spec.code_cache->Preload(std::move(kept->blob));
+  }
+  // On the worker that made the cache, after its invocation's answer: a few KB written once
+  // per version. A fresh SnapshotCache of the same directory: nothing here to outlive.
+  spec.code_cache->SetPersist(
+      [dir = options_.snapshot_cache_dir, key, name = spec.name](const std::string& bytes) {
+        absl::Status stored = SnapshotCache(dir).Store(key, {.top_level_cpu_us = 0, .blob = bytes});
+        if (!stored.ok()) {
+          spdlog::warn("function {}: code cache not kept: {}", name, std::string(stored.message()));
+        }
+      });
 }
 
 absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
@@ -101,6 +125,7 @@ absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
       // level under the real limits.
       spdlog::warn("function {}: no snapshot ({}); its isolates will load it instead", spec.name,
                    std::string(status.message()));
+      KeepCodeCache(spec);
       return absl::OkStatus();
     }
     if (unserializable) {
@@ -116,7 +141,10 @@ absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
                    std::string(stored.message()));
     }
   }
-  if (!Wanted(spec.snapshot_policy, entry->top_level_cpu_us)) return absl::OkStatus();
+  if (!Wanted(spec.snapshot_policy, entry->top_level_cpu_us)) {
+    KeepCodeCache(spec);
+    return absl::OkStatus();
+  }
   auto snapshot = std::make_shared<FunctionSnapshot>();
   snapshot->blob = std::move(entry->blob);
   snapshot->top_level_cpu_us = entry->top_level_cpu_us;

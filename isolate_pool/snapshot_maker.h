@@ -3,6 +3,9 @@
 // a builder child process (see snapshot_builder_child.h). The builder's verdict on the top
 // level (compile errors, exceptions, budgets) is the deploy's.
 //
+// A function that loads into generic isolates gets its V8 code cache kept in the same
+// store (function_code_cache.h), so a restart does not compile it from source again.
+//
 // Per function, by its SnapshotPolicy: kNever loads it into generic pre-booted isolates;
 // kAlways snapshots it; kAuto snapshots it when its top level costs at least
 // `snapshot_threshold_ms` of CPU, below which loading it into a pre-booted isolate is the
@@ -46,6 +49,9 @@ class SnapshotMaker {
 
  private:
   absl::Status MakeNow(FunctionSpec& spec);
+  // For a function that loads into generic isolates: gives it the code cache kept from an
+  // earlier run, and has the one made later kept on disk.
+  void KeepCodeCache(FunctionSpec& spec) const;
   bool Wanted(SnapshotPolicy policy, int64_t top_level_cpu_us) const;
 
   struct Builder {
