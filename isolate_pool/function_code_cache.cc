@@ -42,7 +42,7 @@ void FunctionCodeCache::Publish(std::string bytes) {
     }
     bytes_ = made = std::make_shared<const std::string>(std::move(bytes));
     made_total.fetch_add(1, std::memory_order_relaxed);
-    persist = std::move(persist_);  // Once: a cache made again after a rejection stays here.
+    persist = std::move(persist_);  // Written once per version, by the first cache made.
   }
   if (persist) persist(*made);
 }

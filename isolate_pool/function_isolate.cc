@@ -203,9 +203,11 @@ absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
       EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_),
                              absl::StrCat(spec_->name, ".js"), spec_->source, &code_cache));
   if (cache != nullptr) spec_->code_cache->NoteUsed(cache, code_cache.rejected);
-  loaded_from_code_cache_ = cache != nullptr && !code_cache.rejected;
-  // Kept until this isolate has served an invocation, to make the cache from then.
-  if (use_cache && !loaded_from_code_cache_) module_.Reset(isolate_, code_cache.module);
+  // Without a cache that worked: kept until this isolate has served an invocation, to make
+  // the cache from then.
+  if (use_cache && (cache == nullptr || code_cache.rejected)) {
+    module_.Reset(isolate_, code_cache.module);
+  }
   if (!handler.IsEmpty()) handler_.Reset(isolate_, handler);
   return absl::OkStatus();
 }
@@ -437,8 +439,6 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
 
   spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
   last_used_us_ = now;
-  const uint32_t quota = spec_->pool.max_invocations_per_isolate;
-  const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
   std::move(invocation->done)(absl::OkStatus());
   {
     // Now that the caller has its answer: run the platform's foreground tasks for this
@@ -449,9 +449,12 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     RunPlatformTasks(isolate_);
   }
   if (!module_.IsEmpty()) MakeCodeCacheOnce(/*served=*/outcome == v1::OUTCOME_OK && !broken_);
+  // After the code cache, which may break the isolate too.
+  const uint32_t quota = spec_->pool.max_invocations_per_isolate;
+  const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
   // Last, and from a local: the callback may destroy this isolate.
   FinishedCallback on_finished = std::move(on_finished_);
-  std::move(on_finished)(this, reusable && !broken_);
+  std::move(on_finished)(this, reusable);
 }
 
 void FunctionIsolate::MakeCodeCacheOnce(bool served) {

@@ -85,8 +85,6 @@ class FunctionIsolate final : public ConsoleSink {
   int64_t last_used_us() const { return last_used_us_; }
   // Memory the isolate held after boot or after its last invocation (for the pool budget).
   int64_t memory_bytes() const { return memory_bytes_; }
-  // Load() compiled the function from its version's code cache (FunctionCodeCache).
-  bool loaded_from_code_cache() const { return loaded_from_code_cache_; }
 
   // ConsoleSink: console output goes into the current invocation's report.
   void OnConsole(std::string_view level, std::string_view message) override;
@@ -145,7 +143,6 @@ class FunctionIsolate final : public ConsoleSink {
   bool heap_exceeded_ = false;  // Set by OnNearHeapLimit.
   bool broken_ = false;         // A limit was hit: never reuse.
   bool cold_ = false;
-  bool loaded_from_code_cache_ = false;
   int64_t boot_us_ = 0;
   int64_t run_start_us_ = 0;
   int64_t cpu_used_us_ = 0;

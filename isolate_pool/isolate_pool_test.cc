@@ -242,7 +242,7 @@ TEST_F(IsolatePoolTest, BuiltInsAreRecognisedByWhatTheyAreNotByTheirPrototype) {
   EXPECT_EQ(logged.report().logs(0),
             "log: 1970-01-01T00:00:00.000Z /a+/g [Number: 4] [String: 's'] [Boolean: false]");
   EXPECT_EQ(logged.report().logs(1), "log: 1 1");
-  EXPECT_THAT(logged.report().logs(2), Not(HasSubstr("1970")));
+  EXPECT_EQ(logged.report().logs(2), "log: Date {} Map {}");  // plain objects, not a date or map
 }
 
 TEST_F(IsolatePoolTest, ReportSaysColdThenWarm) {

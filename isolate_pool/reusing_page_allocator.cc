@@ -109,11 +109,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     const uintptr_t base = MapAligned(length, alignment);
     if (base == 0) return false;
-    auto region = std::make_unique<Region>();
-    region->base = base;
-    region->length = length;
-    region->stale.assign((PagesIn(length) + 63) / 64, 0);
-    region->protection = PROT_READ | PROT_WRITE;
+    std::unique_ptr<Region> region = NewRegion(base, length, PROT_READ | PROT_WRITE);
     region->clean_pages = PagesIn(length);
     {
       absl::MutexLock lock(&mu_);
@@ -166,11 +162,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     void* address = system_->AllocatePages(hint, length, alignment, permission);
     if (address == nullptr || length > kMaxTrackedLength) return address;
-    auto fresh = std::make_unique<Region>();
-    fresh->base = reinterpret_cast<uintptr_t>(address);
-    fresh->length = length;
-    fresh->stale.assign((PagesIn(length) + 63) / 64, 0);
-    fresh->protection = ToProt(permission);
+    std::unique_ptr<Region> fresh =
+        NewRegion(reinterpret_cast<uintptr_t>(address), length, ToProt(permission));
     absl::MutexLock lock(&mu_);
     ++stats_.fresh_regions;
     regions_.emplace(fresh->base, std::move(fresh));
@@ -248,8 +241,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     if (IsAccessible(permission)) return MakeAccessible(region, start, length, permission);
     // A whole region losing access is memory V8 stops using (a new-space page uncommitted,
     // mostly on its way to FreePages); a part of one may be a guard page, which must fault.
-    const bool whole = start == region->base && PagesIn(length) >= PagesIn(region->length);
-    return Retire(region, start, length, /*keep_access=*/whole);
+    return Retire(region, start, length, /*keep_access=*/Covers(*region, start, length));
   }
 
   bool DiscardSystemPages(void* address, size_t length) override {
@@ -285,6 +277,20 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
   size_t PagesIn(size_t length) const { return (length + page_size_ - 1) / page_size_; }
+
+  // Whether [start, start + length) is all of `region`.
+  bool Covers(const Region& region, uintptr_t start, size_t length) const {
+    return start == region.base && PagesIn(length) >= PagesIn(region.length);
+  }
+
+  std::unique_ptr<Region> NewRegion(uintptr_t base, size_t length, int protection) const {
+    auto region = std::make_unique<Region>();
+    region->base = base;
+    region->length = length;
+    region->stale.assign((PagesIn(length) + 63) / 64, 0);
+    region->protection = protection;
+    return region;
+  }
 
   // The pages of [start, start + length) of `region` that are resident now.
   std::vector<PageRun> ResidentRuns(const Region& region, uintptr_t start, size_t length) const {
@@ -399,8 +405,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   bool SetProtectionLocked(Region* region, uintptr_t start, size_t length, int prot)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (region->protection == prot) return false;
-    const bool whole = start == region->base && PagesIn(length) >= PagesIn(region->length);
-    region->protection = whole ? prot : kMixedProtection;
+    region->protection = Covers(*region, start, length) ? prot : kMixedProtection;
     return true;
   }
 
