@@ -88,6 +88,11 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
       {Counter({{"source", "reused"}}, static_cast<double>(reuse.reused_regions)),
        Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions)),
        Counter({{"source", "stocked"}}, static_cast<double>(reuse.stocked_regions))}};
+  prometheus::MetricFamily zeroed{
+      "hearth_isolate_zeroed_bytes_total",
+      "Bytes of reused isolate memory zeroed so that no isolate reads another's data.",
+      prometheus::MetricType::Counter,
+      {Counter({}, static_cast<double>(reuse.zeroed_bytes))}};
   const FunctionCodeCache::Totals caches = FunctionCodeCache::totals();
   prometheus::MetricFamily code_caches{
       "hearth_code_cache_events_total",
@@ -98,8 +103,8 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
        Counter({{"event", "used"}}, static_cast<double>(caches.used)),
        Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected)),
        Counter({{"event", "loaded"}}, static_cast<double>(caches.loaded))}};
-  return {std::move(isolates), std::move(heap),    std::move(queue_depth),
-          std::move(retained), std::move(regions), std::move(code_caches)};
+  return {std::move(isolates), std::move(heap),   std::move(queue_depth), std::move(retained),
+          std::move(regions),  std::move(zeroed), std::move(code_caches)};
 }
 
 }  // namespace hearth

@@ -35,9 +35,6 @@ class FunctionCodeCache {
   using Persist = absl::AnyInvocable<void(const std::string& bytes)>;
   static Totals totals();
 
-  // Smaller modules compile from source: see FunctionIsolate::LoadModule.
-  static constexpr size_t kMinSourceBytes = 1024;
-
   // The cache, or null while there is none.
   std::shared_ptr<const std::string> Get() const ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -190,11 +190,13 @@ absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
     env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
   }
   env_.Reset(isolate_, env);
-  // Making a cache grows the heap of the isolate that makes it by ~74 KiB (V8 collects the
-  // source positions it lazily skipped), which a tiny module's compile (~20 us) does not
-  // repay: 1,189 against 1,115 KiB per warm hello.js isolate (tools/bench/isolate_rss.sh).
-  const bool use_cache =
-      worker_.options->code_cache && spec_->source.size() >= FunctionCodeCache::kMinSourceBytes;
+  // Every module gets one, however small: with it, a hello.js cold start loads and runs
+  // ~0.14 ms sooner (the module's compile, and its handler's lazy compile at the first
+  // call). Making it grows the heap of the one isolate that makes it, per version, by
+  // ~74 KiB (V8 collects the source positions it lazily skipped): 1,185 against 1,111 KiB
+  // per warm hello.js isolate where every isolate is its version's maker
+  // (tools/bench/isolate_rss.sh; docs/BENCHMARKS.md).
+  const bool use_cache = worker_.options->code_cache;
   const std::shared_ptr<const std::string> cache = use_cache ? spec_->code_cache->Get() : nullptr;
   ModuleCodeCache code_cache;
   code_cache.consume = cache.get();

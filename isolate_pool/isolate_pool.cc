@@ -81,7 +81,8 @@ IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
   return {.retained_bytes = stats.retained_bytes,
           .reused_regions = stats.reused_regions,
           .fresh_regions = stats.fresh_regions,
-          .stocked_regions = stats.stocked_regions};
+          .stocked_regions = stats.stocked_regions,
+          .zeroed_bytes = stats.zeroed_bytes};
 }
 
 int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }

@@ -59,8 +59,7 @@ struct IsolatePoolOptions {
   uint64_t isolate_page_stock_mb = 32;
 
   // Functions loaded into generic isolates compile from a code cache made after their
-  // first invocation (function_code_cache.h), from 1 KiB of source up. false: from
-  // source at every load.
+  // first invocation (function_code_cache.h). false: from source at every load.
   bool code_cache = true;
 
   // Idle isolates kept per function on one worker.

@@ -31,10 +31,11 @@ void ReserveBooter::Stop() {
   thread_.join();
 }
 
-void ReserveBooter::Request(const WorkerContext& worker, uint32_t memory_mb, Delivery deliver) {
+void ReserveBooter::Request(const WorkerContext& worker, uint32_t memory_mb,
+                            const std::atomic<size_t>* reserve_size, Delivery deliver) {
   absl::MutexLock lock(&mu_);
   if (stop_) return;
-  jobs_.push_back(Job{worker, memory_mb, std::move(deliver)});
+  jobs_.push_back(Job{worker, memory_mb, reserve_size, std::move(deliver)});
 }
 
 void ReserveBooter::Retire(std::unique_ptr<FunctionIsolate> isolate) {
@@ -54,6 +55,7 @@ void ReserveBooter::Run() {
     Job job;
     std::vector<std::unique_ptr<FunctionIsolate>> retired;
     bool idle = false;
+    bool behind = false;
     {
       absl::MutexLock lock(&mu_);
       if (stock_full) mu_.Await(absl::Condition(this, &ReserveBooter::HasWork));
@@ -75,6 +77,7 @@ void ReserveBooter::Run() {
         job = std::move(jobs_.front());
         jobs_.pop_front();
         dispose_next_ = true;
+        behind = !jobs_.empty() || job.reserve_size->load(std::memory_order_relaxed) == 0;
       }
     }
     if (idle) {
@@ -84,8 +87,13 @@ void ReserveBooter::Run() {
     }
     stock_full = stock_bytes_ == 0;  // Boots and disposals change the stock: look again.
     if (!retired.empty()) continue;  // Disposed here, as `retired` goes out of scope.
+    // The warm-up (one invocation of a module of its own) takes ~0.12 ms off the cold start
+    // that gets the isolate, for ~0.3 ms of this thread. Skipped when the booter is behind
+    // (another boot waits, or the worker has no blank isolate left): then boots are what
+    // cold starts wait for, and back-to-back forced cold starts on 2 cores had half of them
+    // boot on the worker with the warm-up, fewer without (docs/BENCHMARKS.md).
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> blank =
-        FunctionIsolate::BootBlank(job.worker, job.memory_mb, /*warm_up=*/true);
+        FunctionIsolate::BootBlank(job.worker, job.memory_mb, /*warm_up=*/!behind);
     // A failed boot delivers nothing; the worker asks again after its next cold start.
     std::move(job.deliver)(blank.ok() ? *std::move(blank) : nullptr);
   }

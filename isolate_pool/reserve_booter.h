@@ -11,6 +11,7 @@
 #ifndef HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
 #define HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -42,8 +43,10 @@ class ReserveBooter {
   ReserveBooter& operator=(const ReserveBooter&) = delete;
 
   // Boots one blank isolate for `worker` (sized for `memory_mb`) and passes it to `deliver`.
-  void Request(const WorkerContext& worker, uint32_t memory_mb, Delivery deliver)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  // `reserve_size` is the worker's count of blank isolates at hand, kept up to date by the
+  // worker; it must outlive the request.
+  void Request(const WorkerContext& worker, uint32_t memory_mb,
+               const std::atomic<size_t>* reserve_size, Delivery deliver) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Disposes of `isolate` on the booter thread. The caller has called
   // FunctionIsolate::DetachFromLoop() on the isolate's own worker first.
@@ -53,6 +56,7 @@ class ReserveBooter {
   struct Job {
     WorkerContext worker;
     uint32_t memory_mb = 0;
+    const std::atomic<size_t>* reserve_size = nullptr;
     Delivery deliver;
   };
   void Run() ABSL_LOCKS_EXCLUDED(mu_);

@@ -216,7 +216,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     DiscardGaps(*region, region->base, region->length, resident);
     absl::MutexLock lock(&mu_);
     region->protection = PROT_READ | PROT_WRITE;
-    stats_.zeroed_bytes += resident_pages * page_size_;
+    stats_.zeroed_bytes += resident_pages * page_size_;  // freed and kept: zeroed whole
     KeepLocked(region);
     return true;
   }

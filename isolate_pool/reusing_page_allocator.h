@@ -46,7 +46,7 @@ class ReusingPageAllocator {
     uint64_t reused_regions = 0;   // allocations served from a kept region
     uint64_t fresh_regions = 0;    // allocations that went to the system
     uint64_t stocked_regions = 0;  // regions mapped ahead of need (StockOne)
-    uint64_t zeroed_bytes = 0;     // stale bytes zeroed on their way back to V8
+    uint64_t zeroed_bytes = 0;     // bytes zeroed before V8 got them again
   };
 
   // `system` does the mapping (V8's default allocator); it must outlive this one.

@@ -87,10 +87,7 @@ void SnapshotMaker::Forget(const FunctionSpec& spec) {
 }
 
 void SnapshotMaker::KeepCodeCache(FunctionSpec& spec) const {
-  if (options_.snapshot_cache_dir.empty() || !options_.code_cache ||
-      spec.source.size() < FunctionCodeCache::kMinSourceBytes) {
-    return;
-  }
+  if (options_.snapshot_cache_dir.empty() || !options_.code_cache) return;
   const std::string key = CodeCacheKey(spec);
   if (std::optional<SnapshotCache::Entry> kept = cache_.Load(key)) {
     spec.code_cache->Preload(std::move(kept->blob));

@@ -6,6 +6,7 @@
 // it the native bindings, runs one warm-up invocation so the runtime's functions are
 // compiled (kept in the blob: the first call in a new isolate skips lazy compilation), and
 // writes the blob as a C++ source defining hearth::kRuntimeSnapshotBlob.
+#include <v8-array-buffer.h>
 #include <v8-container.h>
 #include <v8-context.h>
 #include <v8-exception.h>
@@ -16,8 +17,10 @@
 #include <v8-primitive.h>
 #include <v8-script.h>
 #include <v8-snapshot.h>
+#include <v8-typed-array.h>
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 
@@ -36,32 +39,47 @@ int Fail(v8::Isolate* isolate, const v8::TryCatch& try_catch, const char* step) 
   return 1;
 }
 
-// Runs one invocation of a trivial handler through internals.invoke, so that the code
-// on the invoke path is compiled before the blob is made.
+// Runs, through internals, what FunctionIsolate::WarmUp runs in every reserve isolate
+// (checkHandler on an object with a fetch method, then one invocation that reads a body and
+// answers with a status and headers), so that the runtime's functions on a cold start's
+// path are compiled in the blob rather than lazily in each isolate.
 bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Object> internals) {
-  v8::Local<v8::Value> invoke;
+  v8::Local<v8::Value> invoke, check_handler;
   if (!internals->Get(context, V8String(isolate, "invoke")).ToLocal(&invoke) ||
-      !invoke->IsFunction()) {
+      !invoke->IsFunction() ||
+      !internals->Get(context, V8String(isolate, "checkHandler")).ToLocal(&check_handler) ||
+      !check_handler->IsFunction()) {
     return false;
   }
   v8::Local<v8::Script> script;
-  v8::Local<v8::Value> handler, done;
-  if (!v8::Script::Compile(context, V8String(isolate, R"((async (request) =>
-            new Response(await request.text() + request.headers.get('x') + request.url,
-                         { headers: { 'content-type': 'text/plain' } })))"))
+  v8::Local<v8::Value> handler, done, problem;
+  if (!v8::Script::Compile(context, V8String(isolate, R"(({
+            async fetch(request, env) {
+              const text = await request.text();
+              return new Response(text + request.url + request.headers.get('x') + env,
+                                  { status: 200, headers: { 'content-type': 'text/plain' } });
+            },
+          }))"))
            .ToLocal(&script) ||
       !script->Run(context).ToLocal(&handler) ||
+      !check_handler.As<v8::Function>()
+           ->Call(context, v8::Undefined(isolate), 1, &handler)
+           .ToLocal(&problem) ||
+      !problem->IsNull() ||
       !v8::Script::Compile(context, V8String(isolate, "(function done() {})")).ToLocal(&script) ||
       !script->Run(context).ToLocal(&done)) {
     return false;
   }
+  static constexpr char kBody[] = "warm";
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, sizeof(kBody) - 1);
+  std::memcpy(buffer->GetBackingStore()->Data(), kBody, sizeof(kBody) - 1);
   v8::Local<v8::Value> headers_items[] = {V8String(isolate, "x"), V8String(isolate, "y")};
   v8::Local<v8::Value> args[] = {
       handler,
       V8String(isolate, "POST"),
-      V8String(isolate, "http://localhost/warm-up"),
+      V8String(isolate, "http://localhost/warm-up?a=1"),
       v8::Array::New(isolate, headers_items, 2),
-      v8::Null(isolate),
+      v8::Uint8Array::New(buffer, 0, sizeof(kBody) - 1),
       v8::Object::New(isolate),
       done,
   };

@@ -93,14 +93,16 @@ void Worker::ScheduleRefill() {
   const uint32_t memory_mb = context_.options->default_limits.memory_mb;
   while (reserve_.size() + reserve_requested_ < context_.options->reserve_per_worker) {
     ++reserve_requested_;
-    booter_->Request(context_, memory_mb, [this](std::unique_ptr<FunctionIsolate> blank) {
-      // On the booter thread. If the worker is stopping, the task and the isolate in it
-      // are destroyed here, which the isolate's Locker allows.
-      thread_->Post([this, blank = std::move(blank)]() mutable {
-        --reserve_requested_;
-        if (blank != nullptr) reserve_.push_back(std::move(blank));
-      });
-    });
+    booter_->Request(context_, memory_mb, &reserve_size_,
+                     [this](std::unique_ptr<FunctionIsolate> blank) {
+                       // On the booter thread. If the worker is stopping, the task and the
+                       // isolate in it are destroyed here, which the isolate's Locker allows.
+                       thread_->Post([this, blank = std::move(blank)]() mutable {
+                         --reserve_requested_;
+                         if (blank != nullptr) reserve_.push_back(std::move(blank));
+                         reserve_size_.store(reserve_.size(), std::memory_order_relaxed);
+                       });
+                     });
   }
 }
 
@@ -114,6 +116,7 @@ absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
   }
   std::unique_ptr<FunctionIsolate> isolate = std::move(reserve_.back());
   reserve_.pop_back();
+  reserve_size_.store(reserve_.size(), std::memory_order_relaxed);
   ScheduleRefill();
   // A failed load leaves the isolate half-initialised: it is dropped, never reused.
   HEARTH_RETURN_IF_ERROR(isolate->Load(std::move(spec), deadline_us));

@@ -91,8 +91,9 @@ class Worker {
   absl::flat_hash_map<std::string, std::deque<std::unique_ptr<Invocation>>> parked_;
   ReserveBooter* const booter_;
   std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
-  size_t reserve_requested_ = 0;                           // Asked of the booter, not here yet.
-  uv_timer_t sweep_timer_;  // Closed by the LoopThread when it stops.
+  std::atomic<size_t> reserve_size_{0};  // reserve_.size(), for the booter to read.
+  size_t reserve_requested_ = 0;         // Asked of the booter, not here yet.
+  uv_timer_t sweep_timer_;               // Closed by the LoopThread when it stops.
 
   // Last member: its thread must stop before the state above is destroyed.
   std::unique_ptr<LoopThread> thread_;

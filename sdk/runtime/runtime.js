@@ -1466,10 +1466,12 @@
   function checkHandler(exported) {
     try {
       if (typeof exported === 'function') return null;
+      // The fetch property is read once (it may be a getter); the description of what is
+      // wrong is only made when something is.
+      const fetch = isObject(exported) ? exported.fetch : undefined;
+      if (typeof fetch === 'function') return null;
       let got = describeType(exported);
       if (isObject(exported)) {
-        const fetch = exported.fetch;
-        if (typeof fetch === 'function') return null;
         if (fetch === undefined) got += ' without a fetch method';
         else got += ` whose fetch is ${describeType(fetch)}`;
       }
