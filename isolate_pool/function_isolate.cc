@@ -25,6 +25,7 @@
 #include "isolate_pool/runtime_snapshot.h"
 #include "isolate_pool/snapshot_data.h"
 #include "isolate_pool/v8_platform.h"
+#include "isolate_pool/warm_up.h"
 
 namespace hearth {
 namespace {
@@ -219,23 +220,17 @@ void FunctionIsolate::WarmUp(v8::Local<v8::Context> context) {
   // that V8's first-use costs in this isolate (parser and compiler set-up, module
   // namespaces, the runtime's feedback vectors and inline caches) are paid here, off the
   // invoke path. Leaves nothing user code can see: a module of its own, objects that die.
-  static constexpr std::string_view kWarmUpModule = R"(export default {
-    async fetch(request, env) {
-      const text = await request.text();
-      return new Response(text + request.url + request.headers.get('x') + env,
-                          { status: 200, headers: { 'content-type': 'text/plain' } });
-    },
-  };)";
-  absl::StatusOr<v8::Local<v8::Value>> handler = EvaluateFunctionModule(
-      context, check_handler_fn_.Get(isolate_), "hearth:warm-up.js", kWarmUpModule);
+  const std::string module = "export default " + std::string(warm_up::kHandler) + ";";
+  absl::StatusOr<v8::Local<v8::Value>> handler =
+      EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_), "hearth:warm-up.js", module);
   if (!handler.ok() || handler->IsEmpty()) return;
   v1::HttpRequest request;
-  request.set_method("POST");
-  request.set_url("/warm-up?a=1");
+  request.set_method(std::string(warm_up::kMethod));
+  request.set_url(std::string(warm_up::kUrl));
   v1::Header* header = request.add_headers();
-  header->set_name("x");
-  header->set_value("y");
-  request.set_body("warm");
+  header->set_name(std::string(warm_up::kHeaderName));
+  header->set_value(std::string(warm_up::kHeaderValue));
+  request.set_body(std::string(warm_up::kBody));
   CallInvoke(context, *handler, request, v8::Object::New(isolate_));
   isolate_->PerformMicrotaskCheckpoint();  // Its result reaches OnDone and is dropped.
 }

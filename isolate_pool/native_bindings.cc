@@ -75,38 +75,44 @@ void Utf8Decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
   }
 }
 
-// brand(value) -> the kind of built-in object `value` really is, as runtime.js numbers them
-// (kBrand* there), or 0. Unlike a brand check through an intrinsic that throws on foreign
-// receivers, it costs no exception: the runtime asks it on every invocation.
-void Brand(const v8::FunctionCallbackInfo<v8::Value>& info) {
+// The kinds brand() tells apart: the same numbers as runtime.js's kBrand* constants.
+enum Brand : int {
+  kBrandNone = 0,
+  kBrandPromise = 1,
+  kBrandArrayBuffer = 2,
+  kBrandSharedArrayBuffer = 3,
+  kBrandDate = 4,
+  kBrandRegExp = 5,
+  kBrandNumber = 6,
+  kBrandString = 7,
+  kBrandBoolean = 8,
+  kBrandMap = 9,
+  kBrandSet = 10,
+};
+
+Brand BrandOf(v8::Local<v8::Value> value) {
   // An if-chain: a table of member-function pointers indexed in a loop made GCC's UBSan
   // report an out-of-bounds index (an address as the index) under the asan preset.
-  int brand = 0;
-  if (info.Length() > 0 && info[0]->IsObject()) {
-    v8::Local<v8::Value> value = info[0];
-    if (value->IsPromise()) {
-      brand = 1;
-    } else if (value->IsArrayBuffer()) {
-      brand = 2;
-    } else if (value->IsSharedArrayBuffer()) {
-      brand = 3;
-    } else if (value->IsDate()) {
-      brand = 4;
-    } else if (value->IsRegExp()) {
-      brand = 5;
-    } else if (value->IsNumberObject()) {
-      brand = 6;
-    } else if (value->IsStringObject()) {
-      brand = 7;
-    } else if (value->IsBooleanObject()) {
-      brand = 8;
-    } else if (value->IsMap()) {
-      brand = 9;
-    } else if (value->IsSet()) {
-      brand = 10;
-    }
-  }
-  info.GetReturnValue().Set(brand);
+  if (!value->IsObject()) return kBrandNone;
+  if (value->IsPromise()) return kBrandPromise;
+  if (value->IsArrayBuffer()) return kBrandArrayBuffer;
+  if (value->IsSharedArrayBuffer()) return kBrandSharedArrayBuffer;
+  if (value->IsDate()) return kBrandDate;
+  if (value->IsRegExp()) return kBrandRegExp;
+  if (value->IsNumberObject()) return kBrandNumber;
+  if (value->IsStringObject()) return kBrandString;
+  if (value->IsBooleanObject()) return kBrandBoolean;
+  if (value->IsMap()) return kBrandMap;
+  if (value->IsSet()) return kBrandSet;
+  return kBrandNone;
+}
+
+// brand(value) -> the kind of built-in object `value` really is, or 0. Unlike a brand check
+// through an intrinsic that throws on foreign receivers, it costs no exception: the runtime
+// asks it on every invocation.
+void NativeBrand(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(
+      static_cast<int32_t>(info.Length() > 0 ? BrandOf(info[0]) : kBrandNone));
 }
 
 // log(level, message): console output, handed to the isolate's ConsoleSink.
@@ -138,7 +144,7 @@ v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context) {
   SetMethod(context, native, "utf8Encode", Utf8Encode);
   SetMethod(context, native, "utf8Decode", Utf8Decode);
   SetMethod(context, native, "log", Log);
-  SetMethod(context, native, "brand", Brand);
+  SetMethod(context, native, "brand", NativeBrand);
   return native;
 }
 
@@ -147,7 +153,7 @@ const intptr_t* NativeExternalReferences() {
       reinterpret_cast<intptr_t>(&Utf8Encode),
       reinterpret_cast<intptr_t>(&Utf8Decode),
       reinterpret_cast<intptr_t>(&Log),
-      reinterpret_cast<intptr_t>(&Brand),
+      reinterpret_cast<intptr_t>(&NativeBrand),
       reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter),
       reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter),
       0,

@@ -27,6 +27,7 @@
 #include "isolate_pool/native_bindings.h"
 #include "isolate_pool/runtime_snapshot.h"
 #include "isolate_pool/v8_platform.h"
+#include "isolate_pool/warm_up.h"
 #include "sdk/runtime/runtime_js.h"
 
 namespace hearth {
@@ -39,10 +40,9 @@ int Fail(v8::Isolate* isolate, const v8::TryCatch& try_catch, const char* step) 
   return 1;
 }
 
-// Runs, through internals, what FunctionIsolate::WarmUp runs in every reserve isolate
-// (checkHandler on an object with a fetch method, then one invocation that reads a body and
-// answers with a status and headers), so that the runtime's functions on a cold start's
-// path are compiled in the blob rather than lazily in each isolate.
+// Runs the warm-up invocation (warm_up.h) through internals, as FunctionIsolate::WarmUp
+// does in every reserve isolate, so that the runtime code on a cold start's path is
+// compiled in the blob rather than lazily in each isolate.
 bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::Object> internals) {
   v8::Local<v8::Value> invoke, check_handler;
   if (!internals->Get(context, V8String(isolate, "invoke")).ToLocal(&invoke) ||
@@ -53,14 +53,8 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::
   }
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> handler, done, problem;
-  if (!v8::Script::Compile(context, V8String(isolate, R"(({
-            async fetch(request, env) {
-              const text = await request.text();
-              return new Response(text + request.url + request.headers.get('x') + env,
-                                  { status: 200, headers: { 'content-type': 'text/plain' } });
-            },
-          }))"))
-           .ToLocal(&script) ||
+  const std::string handler_script = "(" + std::string(warm_up::kHandler) + ")";
+  if (!v8::Script::Compile(context, V8String(isolate, handler_script)).ToLocal(&script) ||
       !script->Run(context).ToLocal(&handler) ||
       !check_handler.As<v8::Function>()
            ->Call(context, v8::Undefined(isolate), 1, &handler)
@@ -70,16 +64,17 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::
       !script->Run(context).ToLocal(&done)) {
     return false;
   }
-  static constexpr char kBody[] = "warm";
-  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, sizeof(kBody) - 1);
-  std::memcpy(buffer->GetBackingStore()->Data(), kBody, sizeof(kBody) - 1);
-  v8::Local<v8::Value> headers_items[] = {V8String(isolate, "x"), V8String(isolate, "y")};
+  const std::string_view body = warm_up::kBody;
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, body.size());
+  std::memcpy(buffer->GetBackingStore()->Data(), body.data(), body.size());
+  v8::Local<v8::Value> headers_items[] = {V8String(isolate, warm_up::kHeaderName),
+                                          V8String(isolate, warm_up::kHeaderValue)};
   v8::Local<v8::Value> args[] = {
       handler,
-      V8String(isolate, "POST"),
-      V8String(isolate, "http://localhost/warm-up?a=1"),
+      V8String(isolate, warm_up::kMethod),
+      V8String(isolate, warm_up::kUrl),
       v8::Array::New(isolate, headers_items, 2),
-      v8::Uint8Array::New(buffer, 0, sizeof(kBody) - 1),
+      v8::Uint8Array::New(buffer, 0, body.size()),
       v8::Object::New(isolate),
       done,
   };

@@ -132,6 +132,7 @@
   // alternative (an intrinsic that throws on foreign receivers) costs an exception with a
   // stack trace per check, on every invocation.
   const nativeBrand = native.brand;
+  // The same numbers as native_bindings.cc's Brand.
   const kBrandPromise = 1, kBrandArrayBuffer = 2, kBrandSharedArrayBuffer = 3, kBrandDate = 4;
   const kBrandRegExp = 5, kBrandNumber = 6, kBrandString = 7, kBrandBoolean = 8;
   const kBrandMap = 9, kBrandSet = 10;
