@@ -79,6 +79,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
   app.add_option("--reserve-per-worker", o.pool.reserve_per_worker,
                  "Pre-booted blank isolates each worker keeps for cold starts")
       ->capture_default_str();
+  app.add_option("--prime-snapshot-isolates", o.pool.prime_snapshot_isolates,
+                 "After a cold start of a function with a snapshot, create its next isolate "
+                 "(without the function's context) ahead of the next cold start")
+      ->capture_default_str();
   app.add_option("--snapshot-threshold-ms", o.pool.snapshot_threshold_ms,
                  "Top-level CPU time from which a function deployed with the automatic "
                  "snapshot policy boots from a snapshot of its own")

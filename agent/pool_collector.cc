@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "isolate_pool/cold_start_counts.h"
 #include "isolate_pool/function_code_cache.h"
 
 namespace hearth {
@@ -103,8 +104,20 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
        Counter({{"event", "used"}}, static_cast<double>(caches.used)),
        Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected)),
        Counter({{"event", "loaded"}}, static_cast<double>(caches.loaded))}};
+  const ColdStartCounts cold = ColdStartTotals();
+  prometheus::MetricFamily cold_starts{
+      "hearth_cold_starts_total",
+      "Cold starts by how they got their isolate: reserve (a pre-booted blank isolate), booted "
+      "(a blank one booted on the worker: the reserve was empty), primed (a function snapshot's "
+      "isolate created ahead, its context on the worker), snapshot (booted whole from the "
+      "function's snapshot on the worker).",
+      prometheus::MetricType::Counter,
+      {Counter({{"path", "reserve"}}, static_cast<double>(cold.reserve)),
+       Counter({{"path", "booted"}}, static_cast<double>(cold.booted)),
+       Counter({{"path", "primed"}}, static_cast<double>(cold.primed)),
+       Counter({{"path", "snapshot"}}, static_cast<double>(cold.snapshot))}};
   return {std::move(isolates), std::move(heap),   std::move(queue_depth), std::move(retained),
-          std::move(regions),  std::move(zeroed), std::move(code_caches)};
+          std::move(regions),  std::move(zeroed), std::move(code_caches), std::move(cold_starts)};
 }
 
 }  // namespace hearth

@@ -82,17 +82,46 @@ absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootBlank(
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootFromFunctionSnapshot(
     std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
+  HEARTH_ASSIGN_OR_RETURN(std::unique_ptr<FunctionIsolate> self,
+                          PrimeFromFunctionSnapshot(std::move(spec), worker));
+  HEARTH_RETURN_IF_ERROR(self->CompleteBoot());
+  return self;
+}
+
+absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::PrimeFromFunctionSnapshot(
+    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
   std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, spec->limits.memory_mb));
   const std::string& blob = spec->snapshot->blob;
   self->function_blob_ = {blob.data(), static_cast<int>(blob.size())};
   self->spec_ = std::move(spec);  // Keeps the blob alive as long as the isolate.
-  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot(&self->function_blob_, /*warm_up=*/false));
+  self->CreateIsolate(&self->function_blob_);
+  self->SetMemoryBytes(self->MeasureMemory());  // Counted to the function from now on.
   self->last_used_us_ = MonotonicMicros();
-  self->spec_->stats->memory_bytes.fetch_add(self->memory_bytes_, std::memory_order_relaxed);
   return self;
 }
 
+absl::Status FunctionIsolate::CompleteBoot() {
+  HEARTH_RETURN_IF_ERROR(CreateContext(/*warm_up=*/false));
+  SetMemoryBytes(MeasureMemory());
+  last_used_us_ = MonotonicMicros();
+  return absl::OkStatus();
+}
+
 absl::Status FunctionIsolate::BootFromSnapshot(v8::StartupData* blob, bool warm_up) {
+  CreateIsolate(blob);
+  HEARTH_RETURN_IF_ERROR(CreateContext(warm_up));
+  SetMemoryBytes(MeasureMemory());
+  return absl::OkStatus();
+}
+
+int64_t FunctionIsolate::MeasureMemory() {
+  v8::Locker locker(isolate_);
+  v8::HeapStatistics heap;
+  isolate_->GetHeapStatistics(&heap);
+  return MemoryOf(heap);
+}
+
+void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
   const size_t memory_bytes = size_t{memory_mb_} << 20;
   allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
   v8::Isolate::CreateParams params;
@@ -101,14 +130,17 @@ absl::Status FunctionIsolate::BootFromSnapshot(v8::StartupData* blob, bool warm_
   params.array_buffer_allocator = allocator_->allocator();
   params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
   isolate_ = v8::Isolate::New(params);
-  // Every entry holds the isolate's Locker: a blank isolate may be booted on the reserve
-  // booter's thread and then handed to its worker, and the Locker is what makes V8 switch
-  // its per-thread state (stack limits and the like) over to the new thread.
+  // Every entry holds the isolate's Locker: an isolate may be booted (or primed) on the
+  // reserve booter's thread and then handed to its worker, and the Locker is what makes V8
+  // switch its per-thread state (stack limits and the like) over to the new thread.
   v8::Locker locker(isolate_);
   isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(this));
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->AddNearHeapLimitCallback(&FunctionIsolate::OnNearHeapLimit, this);
+}
 
+absl::Status FunctionIsolate::CreateContext(bool warm_up) {
+  v8::Locker locker(isolate_);
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope handle_scope(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
@@ -126,9 +158,6 @@ absl::Status FunctionIsolate::BootFromSnapshot(v8::StartupData* blob, bool warm_
     env_.Reset(isolate_, env);
   }
   if (warm_up) WarmUp(context);
-  v8::HeapStatistics heap;
-  isolate_->GetHeapStatistics(&heap);
-  memory_bytes_ = MemoryOf(heap);
   return absl::OkStatus();
 }
 

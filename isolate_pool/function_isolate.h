@@ -53,8 +53,21 @@ class FunctionIsolate final : public ConsoleSink {
 
   // Boots an isolate of `spec` from the function's own snapshot (spec->snapshot): its
   // module was evaluated when the snapshot was built, so no top-level code runs here.
+  // Same as PrimeFromFunctionSnapshot, then CompleteBoot.
   static absl::StatusOr<std::unique_ptr<FunctionIsolate>> BootFromFunctionSnapshot(
       std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
+
+  // The first part of BootFromFunctionSnapshot, which the reserve booter does ahead of a
+  // cold start: the isolate (V8's isolate-wide state from the function's blob), without
+  // the context that holds the function's state and handler. For a top level that built
+  // a 5 MB object graph it is about a third of the boot (docs/BENCHMARKS.md).
+  static absl::StatusOr<std::unique_ptr<FunctionIsolate>> PrimeFromFunctionSnapshot(
+      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
+  // The rest of a primed isolate's boot, on the worker that runs it: deserializes the
+  // function's context (its module, handler and the state its top level built).
+  absl::Status CompleteBoot();
+  // Booted as far as PrimeFromFunctionSnapshot: no context yet.
+  bool primed() const { return context_.IsEmpty(); }
 
   // Loads `spec` into this blank isolate: evaluates its module (the top-level code) under
   // the boot budgets and `deadline_us` (monotonic). An isolate holds one function for its
@@ -93,9 +106,13 @@ class FunctionIsolate final : public ConsoleSink {
   enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
 
   FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
-  // Boots from `blob` (the runtime snapshot, or a function's, which must outlive the
-  // isolate); for a function's, takes its handler and env from the snapshot.
+  // Creates the isolate from `blob` (the runtime snapshot, or a function's, which must
+  // outlive the isolate), then its context (CreateContext).
   absl::Status BootFromSnapshot(v8::StartupData* blob, bool warm_up);
+  void CreateIsolate(v8::StartupData* blob);
+  // The context from the isolate's snapshot; for a function's snapshot, takes the handler
+  // and env from it.
+  absl::Status CreateContext(bool warm_up);
   absl::Status LoadRuntime(v8::Local<v8::Context> context);
   absl::Status LoadModule(v8::Local<v8::Context> context);
   void WarmUp(v8::Local<v8::Context> context);
@@ -119,6 +136,8 @@ class FunctionIsolate final : public ConsoleSink {
   void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
   static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
   int64_t MemoryOf(v8::HeapStatistics& heap) const;
+  // MemoryOf the isolate now.
+  int64_t MeasureMemory();
   // Updates memory_bytes_ and the function's total.
   void SetMemoryBytes(int64_t bytes);
 

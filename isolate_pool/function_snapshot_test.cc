@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "isolate_pool/cold_start_counts.h"
 #include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/testing/pool_test_base.h"
 
@@ -132,6 +133,79 @@ TEST_F(FunctionSnapshotTest, TopLevelStateIsInEveryIsolateBootedFromTheSnapshot)
   EXPECT_EQ(randoms.size(), 4u);
   // The isolate kept warm goes on counting.
   EXPECT_EQ(Parse(Invoke(spec, 0)).calls, 2);
+}
+
+TEST_F(FunctionSnapshotTest, PrimedIsolatesServeLaterColdStartsWithFreshState) {
+  auto spec = Spec("stateful", kStatefulSource, SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  const Reply warm = Parse(Invoke(spec, 0));
+  const ColdStartCounts before = ColdStartTotals();
+  std::set<std::string> randoms = {warm.random};
+  int primed = 0;
+  for (int i = 0; i < 100 && primed < 3; ++i) {
+    v1::InvokeResponse response = InvokeCold(spec, 1);
+    EXPECT_TRUE(response.report().cold());
+    const Reply cold = Parse(response);
+    EXPECT_EQ(cold.stamp, warm.stamp);  // The snapshot's top-level run...
+    EXPECT_EQ(cold.calls, 1);           // ...in an isolate no invocation ran in before,
+    EXPECT_EQ(cold.n, 1000);
+    EXPECT_TRUE(randoms.insert(cold.random).second);  // with a random state of its own.
+    primed = static_cast<int>(ColdStartTotals().primed - before.primed);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(primed, 3);
+  // The first cold start on a worker primes the next; it boots whole itself.
+  EXPECT_GE(ColdStartTotals().snapshot - before.snapshot, 1u);
+  EXPECT_EQ(Parse(Invoke(spec, 0)).calls, 2);  // The warm one is untouched.
+}
+
+TEST_F(FunctionSnapshotTest, APrimedIsolateOfAnOldVersionIsNeverUsed) {
+  auto v1 = Spec("versioned", R"(
+    const version = 'one';
+    export default () => version;)",
+                 SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(v1));
+  // Cold starts until the booter has primed the next isolate of v1 on worker 0.
+  const uint64_t primed_before = ColdStartTotals().primed;
+  for (int i = 0; i < 100 && ColdStartTotals().primed == primed_before; ++i) {
+    EXPECT_EQ(InvokeCold(v1, 0).response().body(), "one");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GT(ColdStartTotals().primed, primed_before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // The next one is primed.
+
+  auto v2 = MakeSpec(pool_, "versioned", R"(
+    const version = 'two';
+    export default () => version;)",
+                     "versioned-2");
+  v2->snapshot_policy = SnapshotPolicy::kAlways;
+  ASSERT_OK(Deploy(v2, 1));
+  v1->superseded = true;
+  pool_.RetireOtherVersions("versioned", v2->version);
+  const ColdStartCounts before = ColdStartTotals();
+  EXPECT_EQ(InvokeCold(v2, 0).response().body(), "two");
+  EXPECT_EQ(ColdStartTotals().primed, before.primed);  // v1's primed isolate was dropped.
+  EXPECT_EQ(Invoke(v1, 0).response().body(), "one");   // Invocations of v1 still finish on v1.
+}
+
+TEST_F(FunctionSnapshotTest, RemovingAFunctionReleasesItsPrimedIsolates) {
+  auto spec = Spec("removed", kStatefulSource, SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  const uint64_t primed_before = ColdStartTotals().primed;
+  for (int i = 0; i < 100 && ColdStartTotals().primed == primed_before; ++i) {
+    InvokeCold(spec, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GT(ColdStartTotals().primed, primed_before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // The next one is primed.
+  ASSERT_GT(spec->stats->memory_bytes.load(), 0);
+  pool_.Remove("removed");
+  // Warm, idle and primed isolates all go (disposed on the booter, asynchronously): the
+  // function's memory goes back to zero.
+  for (int i = 0; i < 500 && spec->stats->memory_bytes.load() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(spec->stats->memory_bytes.load(), 0);
 }
 
 TEST_F(FunctionSnapshotTest, AutoPolicySnapshotsOnlyAnExpensiveTopLevel) {

@@ -36,6 +36,13 @@ struct IsolatePoolOptions {
   // instead of booting an isolate, and the worker boots a replacement afterwards.
   size_t reserve_per_worker = 2;
 
+  // After a cold start of a function with a snapshot of its own, the reserve booter primes
+  // the function's next isolate on that worker: V8's isolate-wide part of the boot from
+  // the function's blob, ahead of need, so that the next cold start there only
+  // deserializes the context (the function's state and handler). One per function per
+  // worker, retired with the function's idle_ttl_ms and first under the memory budget.
+  bool prime_snapshot_isolates = true;
+
   // How often each worker looks for isolates idle longer than their function's
   // idle_ttl_ms (never taking a function below its min_warm).
   uint32_t idle_sweep_interval_ms = 1000;

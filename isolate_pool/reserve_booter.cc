@@ -35,7 +35,14 @@ void ReserveBooter::Request(const WorkerContext& worker, uint32_t memory_mb,
                             const std::atomic<size_t>* reserve_size, Delivery deliver) {
   absl::MutexLock lock(&mu_);
   if (stop_) return;
-  jobs_.push_back(Job{worker, memory_mb, reserve_size, std::move(deliver)});
+  jobs_.push_back(Job{worker, memory_mb, reserve_size, nullptr, std::move(deliver)});
+}
+
+void ReserveBooter::RequestPrimed(const WorkerContext& worker,
+                                  std::shared_ptr<const FunctionSpec> spec, Delivery deliver) {
+  absl::MutexLock lock(&mu_);
+  if (stop_) return;
+  jobs_.push_back(Job{worker, 0, nullptr, std::move(spec), std::move(deliver)});
 }
 
 void ReserveBooter::Retire(std::unique_ptr<FunctionIsolate> isolate) {
@@ -77,7 +84,8 @@ void ReserveBooter::Run() {
         job = std::move(jobs_.front());
         jobs_.pop_front();
         dispose_next_ = true;
-        behind = !jobs_.empty() || job.reserve_size->load(std::memory_order_relaxed) == 0;
+        behind = !jobs_.empty() || (job.reserve_size != nullptr &&
+                                    job.reserve_size->load(std::memory_order_relaxed) == 0);
       }
     }
     if (idle) {
@@ -87,6 +95,12 @@ void ReserveBooter::Run() {
     }
     stock_full = stock_bytes_ == 0;  // Boots and disposals change the stock: look again.
     if (!retired.empty()) continue;  // Disposed here, as `retired` goes out of scope.
+    if (job.prime != nullptr) {
+      absl::StatusOr<std::unique_ptr<FunctionIsolate>> primed =
+          FunctionIsolate::PrimeFromFunctionSnapshot(std::move(job.prime), job.worker);
+      std::move(job.deliver)(primed.ok() ? *std::move(primed) : nullptr);
+      continue;
+    }
     // The warm-up (one invocation of a module of its own) takes ~0.12 ms off the cold start
     // that gets the isolate, for ~0.3 ms of this thread. Skipped when the booter is behind
     // (another boot waits, or the worker has no blank isolate left): then boots are what

@@ -1,9 +1,10 @@
 // ReserveBooter: the isolate work that need not happen on a worker's loop, done on its own
 // lower-priority thread: booting blank isolates (runtime snapshot, context, no function)
-// for the workers' reserves, disposing of isolates the workers are done with, and, when
-// there is nothing else, stocking heap pages for later boots. None of it then delays an
-// invocation. Under sustained load it falls behind, and workers boot
-// cold-start isolates themselves, as without a reserve.
+// for the workers' reserves, priming isolates from function snapshots (the isolate without
+// its context) for those functions' next cold starts, disposing of isolates the workers
+// are done with, and, when there is nothing else, stocking heap pages for later boots. None of it
+// then delays an invocation. Under sustained load it falls behind, and workers boot cold-start
+// isolates themselves, as without a reserve.
 //
 // Thread: Request() from any thread (workers call it from their loops); the booter thread
 // is private. Booted isolates are delivered with the callback given to Request(), on the
@@ -48,6 +49,11 @@ class ReserveBooter {
   void Request(const WorkerContext& worker, uint32_t memory_mb,
                const std::atomic<size_t>* reserve_size, Delivery deliver) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Primes one isolate of `spec` (FunctionIsolate::PrimeFromFunctionSnapshot) for `worker`
+  // and passes it to `deliver` (null if that failed).
+  void RequestPrimed(const WorkerContext& worker, std::shared_ptr<const FunctionSpec> spec,
+                     Delivery deliver) ABSL_LOCKS_EXCLUDED(mu_);
+
   // Disposes of `isolate` on the booter thread. The caller has called
   // FunctionIsolate::DetachFromLoop() on the isolate's own worker first.
   void Retire(std::unique_ptr<FunctionIsolate> isolate) ABSL_LOCKS_EXCLUDED(mu_);
@@ -57,6 +63,7 @@ class ReserveBooter {
     WorkerContext worker;
     uint32_t memory_mb = 0;
     const std::atomic<size_t>* reserve_size = nullptr;
+    std::shared_ptr<const FunctionSpec> prime;  // Set: a primed isolate of it, not a blank one.
     Delivery deliver;
   };
   void Run() ABSL_LOCKS_EXCLUDED(mu_);

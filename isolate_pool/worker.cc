@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
+#include "isolate_pool/cold_start_counts.h"
 #include "isolate_pool/v8_platform.h"
 
 namespace hearth {
@@ -49,6 +50,7 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
         busy_.clear();
         idle_.clear();
         reserve_.clear();
+        primed_.clear();
       });
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
@@ -67,13 +69,20 @@ void Worker::OnSweepTimer(uv_timer_t* timer) { static_cast<Worker*>(timer->data)
 
 void Worker::SweepIdle() {
   const int64_t now = MonotonicMicros();
+  auto expired = [now](const FunctionIsolate& isolate) {
+    const uint32_t ttl_ms = isolate.spec()->pool.idle_ttl_ms;
+    return ttl_ms != 0 && now - isolate.last_used_us() >= int64_t{ttl_ms} * 1000;
+  };
+  // A primed isolate's idle time counts from its priming: no cold start came since.
+  absl::erase_if(primed_, [&](auto& entry) {
+    if (!expired(*entry.second)) return false;
+    Retire(std::move(entry.second));
+    return true;
+  });
   for (auto& [name, idle] : idle_) {
     for (auto& isolate : idle) {
       const FunctionSpec& spec = *isolate->spec();
-      if (spec.pool.idle_ttl_ms == 0 ||
-          now - isolate->last_used_us() < int64_t{spec.pool.idle_ttl_ms} * 1000) {
-        continue;
-      }
+      if (!expired(*isolate)) continue;
       // Claim one warm isolate above min_warm; other workers sweep the same counter.
       std::atomic<int64_t>& warm = spec.stats->warm_isolates;
       int64_t current = warm.load(std::memory_order_relaxed);
@@ -106,14 +115,61 @@ void Worker::ScheduleRefill() {
   }
 }
 
+std::unique_ptr<FunctionIsolate> Worker::TakePrimed(const FunctionSpec& spec) {
+  auto it = primed_.find(spec.name);
+  if (it == primed_.end()) return nullptr;
+  std::unique_ptr<FunctionIsolate> primed = std::move(it->second);
+  primed_.erase(it);
+  if (primed->spec()->version == spec.version) return primed;
+  Retire(std::move(primed));
+  return nullptr;
+}
+
+void Worker::SchedulePrime(std::shared_ptr<const FunctionSpec> spec) {
+  if (booter_ == nullptr || !context_.options->prime_snapshot_isolates ||
+      spec->superseded.load(std::memory_order_relaxed) || primed_.contains(spec->name) ||
+      priming_.contains(spec->name)) {
+    return;
+  }
+  priming_.insert(spec->name);
+  booter_->RequestPrimed(context_, spec,
+                         [this, name = spec->name](std::unique_ptr<FunctionIsolate> primed) {
+                           // On the booter thread, as for ScheduleRefill.
+                           thread_->Post([this, name, primed = std::move(primed)]() mutable {
+                             priming_.erase(name);
+                             if (primed == nullptr) return;  // Asked again at the next cold start.
+                             // Undeployed or redeployed meanwhile, or primed already.
+                             if (primed->spec()->superseded.load(std::memory_order_relaxed) ||
+                                 primed_.contains(name)) {
+                               return Retire(std::move(primed));
+                             }
+                             primed_.emplace(name, std::move(primed));
+                             EnforceMemoryBudget();
+                           });
+                         });
+}
+
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
-    std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us) {
+    std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us, bool cold_start) {
   if (spec->snapshot != nullptr) {
-    return FunctionIsolate::BootFromFunctionSnapshot(std::move(spec), context_);
+    std::unique_ptr<FunctionIsolate> primed = TakePrimed(*spec);
+    // The next cold start finds the isolate-wide part of its boot done: the booter works
+    // on it while this boot runs.
+    if (cold_start) SchedulePrime(spec);
+    if (primed == nullptr) {
+      if (cold_start) CountColdStart(ColdStartPath::kSnapshot);
+      return FunctionIsolate::BootFromFunctionSnapshot(std::move(spec), context_);
+    }
+    if (cold_start) CountColdStart(ColdStartPath::kPrimed);
+    // A failed boot leaves the isolate half-initialised: it is dropped, never reused.
+    HEARTH_RETURN_IF_ERROR(primed->CompleteBoot());
+    return primed;
   }
   if (reserve_.empty() || spec->limits.memory_mb != reserve_.back()->memory_mb()) {
+    if (cold_start) CountColdStart(ColdStartPath::kBooted);
     return FunctionIsolate::Create(std::move(spec), context_, deadline_us);
   }
+  if (cold_start) CountColdStart(ColdStartPath::kReserve);
   std::unique_ptr<FunctionIsolate> isolate = std::move(reserve_.back());
   reserve_.pop_back();
   reserve_size_.store(reserve_.size(), std::memory_order_relaxed);
@@ -160,6 +216,12 @@ void Worker::Prepare(std::shared_ptr<const FunctionSpec> spec, PreparedCallback 
 
 void Worker::Remove(std::string name, std::string keep_version) {
   thread_->Post([this, name = std::move(name), keep_version = std::move(keep_version)] {
+    if (auto primed = primed_.find(name);
+        primed != primed_.end() &&
+        (keep_version.empty() || primed->second->spec()->version != keep_version)) {
+      Retire(std::move(primed->second));
+      primed_.erase(primed);
+    }
     auto it = idle_.find(name);
     if (it == idle_.end()) return;
     for (auto& isolate : it->second) {
@@ -225,7 +287,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   int64_t boot_us = 0;
   if (cold) {
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> booted =
-        NewIsolateFor(invocation->function, invocation->deadline_us);
+        NewIsolateFor(invocation->function, invocation->deadline_us, /*cold_start=*/true);
     boot_us = MonotonicMicros() - started;
     if (!booted.ok()) {
       response.set_outcome(OutcomeOfBootFailure(booted.status()));
@@ -304,6 +366,13 @@ void Worker::EnforceMemoryBudget() {
   std::vector<std::pair<int64_t, FunctionIsolate*>> candidates;  // (last used, isolate)
   for (const auto& [raw, isolate] : busy_) used += isolate->memory_bytes();
   for (const auto& isolate : reserve_) used += isolate->memory_bytes();
+  for (const auto& [name, isolate] : primed_) used += isolate->memory_bytes();
+  // Primed isolates go first: each only saves part of one cold start.
+  for (auto it = primed_.begin(); used > budget && it != primed_.end();) {
+    used -= it->second->memory_bytes();
+    Retire(std::move(it->second));
+    primed_.erase(it++);
+  }
   for (const auto& [name, idle] : idle_) {
     for (const auto& isolate : idle) {
       used += isolate->memory_bytes();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "common/loop_thread.h"
@@ -53,13 +54,22 @@ class Worker {
   void RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed = false);
   // An idle isolate holding exactly `spec`'s version, or null.
   std::unique_ptr<FunctionIsolate> TakeIdle(const FunctionSpec& spec);
-  // A fresh isolate holding `spec`: a reserve isolate with the function loaded into it
-  // when one fits, else one booted for it. Failures as FunctionIsolate::Load.
+  // A fresh isolate holding `spec`: for a function with a snapshot, the one primed for it
+  // when there is one, completed, else one booted from the snapshot; for others, a reserve
+  // isolate with the function loaded into it when one fits, else one booted for it.
+  // Failures as FunctionIsolate::Load. `cold_start`: for an invocation (not a deploy or a
+  // min_warm replacement), which has the next isolate of a function with a snapshot primed.
   absl::StatusOr<std::unique_ptr<FunctionIsolate>> NewIsolateFor(
-      std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us);
+      std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us, bool cold_start = false);
   // Asks the booter for blank isolates until the reserve (with those on their way) is
   // back at its target size.
   void ScheduleRefill();
+  // The isolate primed for `spec`'s version here, or null (one primed for another version
+  // is retired).
+  std::unique_ptr<FunctionIsolate> TakePrimed(const FunctionSpec& spec);
+  // Asks the booter to prime an isolate of `spec` (which has a snapshot) for its next cold
+  // start here, unless one is here or on its way.
+  void SchedulePrime(std::shared_ptr<const FunctionSpec> spec);
   // Retires isolates idle past their function's idle_ttl_ms, keeping min_warm per function.
   void SweepIdle();
   static void OnSweepTimer(uv_timer_t* timer);
@@ -91,6 +101,10 @@ class Worker {
   absl::flat_hash_map<std::string, std::deque<std::unique_ptr<Invocation>>> parked_;
   ReserveBooter* const booter_;
   std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
+  // By function name: at most one isolate primed from the function's snapshot, for
+  // functions with a snapshot that had a cold start here; and those asked of the booter.
+  absl::flat_hash_map<std::string, std::unique_ptr<FunctionIsolate>> primed_;
+  absl::flat_hash_set<std::string> priming_;
   std::atomic<size_t> reserve_size_{0};  // reserve_.size(), for the booter to read.
   size_t reserve_requested_ = 0;         // Asked of the booter, not here yet.
   uv_timer_t sweep_timer_;               // Closed by the LoopThread when it stops.
