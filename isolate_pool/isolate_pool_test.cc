@@ -453,6 +453,23 @@ TEST_F(IsolatePoolTest, StringsAreNotCompiledAsCode) {
   EXPECT_THAT(response.error(), HasSubstr("EvalError"));
 }
 
+TEST_F(IsolatePoolTest, NoWebAssemblyAndAsmJsRunsAsPlainJavaScript) {
+  // No WebAssembly API, and asm.js is not compiled to WebAssembly behind the scenes: it
+  // runs as the JavaScript it also is.
+  auto spec = Spec("asm", R"(
+    function Module(stdlib) {
+      'use asm';
+      function add(a, b) { a = a | 0; b = b | 0; return (a + b) | 0; }
+      return { add: add };
+    }
+    const add = Module(globalThis).add;
+    export default () => typeof WebAssembly + ':' + add(40, 2);)");
+  ASSERT_TRUE(Prepare(spec).ok());
+  v1::InvokeResponse response = Invoke(spec);
+  EXPECT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+  EXPECT_EQ(response.response().body(), "undefined:42");
+}
+
 TEST_F(IsolatePoolTest, OversizedResponseIsBadResponse) {
   auto spec = Spec("big", "export default () => new Uint8Array(17 * 1024 * 1024);");
   spec->limits.memory_mb = 64;

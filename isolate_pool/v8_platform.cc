@@ -6,6 +6,7 @@
 #include <v8-initialization.h>
 
 #include <atomic>
+#include <cerrno>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,16 @@ namespace {
 constexpr size_t kDefaultPageRetainBytes = size_t{128} << 20;
 
 std::atomic<uint64_t> requested_seed{0};
+
+bool FillRandom(unsigned char* buffer, size_t length) {
+  size_t filled = 0;
+  while (filled < length) {
+    const ssize_t got = getrandom(buffer + filled, length - filled, 0);
+    if (got < 0 && errno != EINTR) return false;
+    if (got > 0) filled += static_cast<size_t>(got);
+  }
+  return true;
+}
 std::atomic<bool> page_reuse{true};
 
 // libplatform's default platform, except for the page allocator: isolates' memory is reused
@@ -96,13 +107,20 @@ const V8State& State() {
   static const V8State state = [] {
     uint64_t seed = requested_seed.load();
     if (seed == 0) seed = RandomHashSeed();
-    // No WebAssembly for now (PRODUCT.md section 5 does not offer it). The snapshot builders
-    // run this same code, so both sides agree on every flag. Our blobs are built with the
-    // binary that reads them; re-checksumming them on every isolate would cost 0.1-0.2 ms
-    // per cold start (cached blobs carry a checksum of their own).
+    // No WebAssembly for now (PRODUCT.md section 5 does not offer it), nor asm.js compiled
+    // to it: asm.js code runs as ordinary JavaScript, no WebAssembly compiler runs on a
+    // function's code, and contexts are created without the WebAssembly API objects that
+    // asm.js needs (V8 builds them in every new context, ~3% of a boot's CPU). The snapshot
+    // builders run this same code, so both sides agree on every flag. Our blobs are built
+    // with the binary that reads them; re-checksumming them on every isolate would cost
+    // 0.1-0.2 ms per cold start (cached blobs carry a checksum of their own).
     const std::string flags =
-        "--no-expose-wasm --no-verify-snapshot-checksum --hash-seed=" + std::to_string(seed);
+        "--no-expose-wasm --no-validate-asm --no-verify-snapshot-checksum --hash-seed=" +
+        std::to_string(seed);
     v8::V8::SetFlagsFromString(flags.c_str());
+    // Seeds each isolate's random number generators (Math.random's included): without it
+    // V8 opens and reads /dev/urandom twice per isolate.
+    v8::V8::SetEntropySource(&FillRandom);
     auto* platform =
         new HearthPlatform(v8::platform::NewDefaultPlatform(
                                /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled),
