@@ -66,8 +66,6 @@ class FunctionIsolate final : public ConsoleSink {
   // The rest of a primed isolate's boot, on the worker that runs it: deserializes the
   // function's context (its module, handler and the state its top level built).
   absl::Status CompleteBoot();
-  // Booted as far as PrimeFromFunctionSnapshot: no context yet.
-  bool primed() const { return context_.IsEmpty(); }
 
   // Loads `spec` into this blank isolate: evaluates its module (the top-level code) under
   // the boot budgets and `deadline_us` (monotonic). An isolate holds one function for its
