@@ -208,6 +208,31 @@ TEST_F(FunctionSnapshotTest, RemovingAFunctionReleasesItsPrimedIsolates) {
   EXPECT_EQ(spec->stats->memory_bytes.load(), 0);
 }
 
+class TightBudgetTest : public PoolTestBase {
+ protected:
+  static IsolatePoolOptions TightOptions() {
+    IsolatePoolOptions options = Options();
+    options.isolate_memory_budget_mb = 1;  // Less than any isolate: nothing spare is kept.
+    return options;
+  }
+  TightBudgetTest() : PoolTestBase(TightOptions()) {}
+};
+
+TEST_F(TightBudgetTest, PrimedIsolatesAreTheFirstToGoUnderTheMemoryBudget) {
+  auto spec = Spec("tight", kStatefulSource);
+  spec->snapshot_policy = SnapshotPolicy::kAlways;
+  ASSERT_OK(Deploy(spec));
+  ASSERT_NE(spec->snapshot, nullptr);
+  const ColdStartCounts before = ColdStartTotals();
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(Parse(InvokeCold(spec, 0)).n, 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));  // Time to prime.
+  }
+  // Every priming was asked for and every primed isolate went at once: all ten booted whole.
+  EXPECT_EQ(ColdStartTotals().primed, before.primed);
+  EXPECT_EQ(ColdStartTotals().snapshot - before.snapshot, 10u);
+}
+
 TEST_F(FunctionSnapshotTest, AutoPolicySnapshotsOnlyAnExpensiveTopLevel) {
   auto cheap = Spec("cheap", "export default () => 'cheap';", SnapshotPolicy::kAuto);
   ASSERT_OK(Deploy(cheap));

@@ -367,17 +367,17 @@ void Worker::EnforceMemoryBudget() {
   for (const auto& [raw, isolate] : busy_) used += isolate->memory_bytes();
   for (const auto& isolate : reserve_) used += isolate->memory_bytes();
   for (const auto& [name, isolate] : primed_) used += isolate->memory_bytes();
-  // Primed isolates go first: each only saves part of one cold start.
-  for (auto it = primed_.begin(); used > budget && it != primed_.end();) {
-    used -= it->second->memory_bytes();
-    Retire(std::move(it->second));
-    primed_.erase(it++);
-  }
   for (const auto& [name, idle] : idle_) {
     for (const auto& isolate : idle) {
       used += isolate->memory_bytes();
       candidates.emplace_back(isolate->last_used_us(), isolate.get());
     }
+  }
+  // Primed isolates go first: each only saves part of one cold start.
+  for (auto it = primed_.begin(); used > budget && it != primed_.end();) {
+    used -= it->second->memory_bytes();
+    Retire(std::move(it->second));
+    primed_.erase(it++);
   }
   if (used <= budget) return;
   std::sort(candidates.begin(), candidates.end());
