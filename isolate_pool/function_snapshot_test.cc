@@ -74,16 +74,29 @@ Reply Parse(const v1::InvokeResponse& response) {
   return reply;
 }
 
-class FunctionSnapshotTest : public PoolTestBase {
+// A fresh state dir for one test, removed after everything else of the test is gone: a
+// base class listed before PoolTestBase is destroyed after the pool, whose workers may
+// still be writing a code cache there while the test's own destructor runs.
+class FreshStateDir {
  protected:
-  static std::string FreshDir() {
-    static int counter = 0;
-    std::string dir =
-        absl::StrCat(::testing::TempDir(), "/hearth-snapshots-", getpid(), "-", ++counter);
-    std::filesystem::remove_all(dir);
-    return dir;
+  FreshStateDir()
+      : dir_(absl::StrCat(::testing::TempDir(), "/hearth-snapshots-", getpid(), "-", ++counter_)) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  ~FreshStateDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
   }
 
+  const std::string dir_;
+
+ private:
+  static inline int counter_ = 0;
+};
+
+class FunctionSnapshotTest : public FreshStateDir, public PoolTestBase {
+ protected:
   static IsolatePoolOptions Options(const std::string& cache_dir) {
     IsolatePoolOptions options = PoolTestBase::Options();
     options.default_limits = {.cpu_ms = 500, .memory_mb = 64, .timeout_ms = 5000};
@@ -93,9 +106,7 @@ class FunctionSnapshotTest : public PoolTestBase {
     return options;
   }
 
-  FunctionSnapshotTest() : FunctionSnapshotTest(FreshDir()) {}
-  explicit FunctionSnapshotTest(const std::string& dir) : PoolTestBase(Options(dir)), dir_(dir) {}
-  ~FunctionSnapshotTest() override { std::filesystem::remove_all(dir_); }
+  FunctionSnapshotTest() : PoolTestBase(Options(dir_)) {}
 
   std::shared_ptr<FunctionSpec> Spec(const std::string& name, const std::string& source,
                                      SnapshotPolicy policy) {
@@ -103,8 +114,6 @@ class FunctionSnapshotTest : public PoolTestBase {
     spec->snapshot_policy = policy;
     return spec;
   }
-
-  const std::string dir_;
 };
 
 TEST_F(FunctionSnapshotTest, TopLevelStateIsInEveryIsolateBootedFromTheSnapshot) {
