@@ -2,10 +2,11 @@
 // one gRPC channel, interleaved so both see the same machine state:
 //   - grpc.health.v1.Health/Check (the agent's floor for a unary call),
 //   - Invoke of hello, warm,
-//   - Invoke of hello with force_cold (a fresh isolate every time).
+//   - Invoke of hello with force_cold (a fresh isolate every time), every fourth round
+//     (every Nth with --cold-every N; never with 0).
 // Prints p50/p90/p99 in microseconds, and the agent's own report phases.
 //
-//   build/release/tools/bench/unary_latency [iterations [agent flags...]]
+//   build/release/tools/bench/unary_latency [iterations [--cold-every N] [agent flags...]]
 
 #include <algorithm>
 #include <chrono>
@@ -27,6 +28,7 @@ struct Series {
   const char* name;
   std::vector<double> us;
   void Print() {
+    if (us.empty()) return;
     std::sort(us.begin(), us.end());
     auto at = [&](double q) { return us[std::min(us.size() - 1, size_t(q * us.size()))]; };
     std::printf("%-28s n=%-6zu p50=%8.1f  p90=%8.1f  p99=%8.1f  max=%8.1f us\n", name, us.size(),
@@ -45,8 +47,14 @@ std::string ReadFile(const std::string& path) {
 
 int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 2000;
+  int first_agent_flag = std::min(argc, 2);
+  int cold_every = 4;  // Cold starts cost more; a quarter as many.
+  if (argc > 3 && std::string(argv[2]) == "--cold-every") {
+    cold_every = std::atoi(argv[3]);
+    first_agent_flag = 4;
+  }
   auto agent = hearth::testing::AgentProcess::Start(
-      std::vector<std::string>(argv + std::min(argc, 2), argv + argc));
+      std::vector<std::string>(argv + first_agent_flag, argv + argc));
   if (!agent.ok()) {
     std::fprintf(stderr, "%s\n", std::string(agent.status().message()).c_str());
     return 1;
@@ -85,7 +93,7 @@ int main(int argc, char** argv) {
     const uint64_t w_run = response.report().run_us();
     const bool w_cold = response.report().cold();
     double c = 0;
-    if (i % 4 == 0) {  // Cold starts cost more; a quarter as many.
+    if (cold_every > 0 && i % cold_every == 0) {
       c = time_us([&] { response = *(*client)->Invoke(cold); });
     }
     if (i < 100) continue;  // Warm-up.
