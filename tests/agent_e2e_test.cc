@@ -153,6 +153,28 @@ TEST_F(AgentE2eTest, HearthctlBenchWritesTheContractedJson) {
   EXPECT_EQ(cold_report["mode"], "cold");
   EXPECT_EQ(cold_report["count"], 10);
   EXPECT_GT(cold_report["phases_us"]["boot"]["p50"].get<double>(), 0);
+  EXPECT_FALSE(cold_report.contains("warm_same_run"));
+
+  // --with-warm: a warm request after each cold one, both reported, from the same run.
+  CommandResult mixed =
+      Ctl({"bench", "hello", "--cold", "--with-warm", "-n", "12", "--output", "json"});
+  ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+  nlohmann::json mixed_report = nlohmann::json::parse(mixed.out);
+  EXPECT_EQ(mixed_report["mode"], "cold");
+  EXPECT_EQ(mixed_report["count"], 12);
+  EXPECT_GT(mixed_report["phases_us"]["boot"]["p50"].get<double>(), 0);
+  const nlohmann::json& same_run = mixed_report["warm_same_run"];
+  EXPECT_EQ(same_run["count"], 12);
+  EXPECT_EQ(same_run["errors"], 0);
+  EXPECT_EQ(same_run["phases_us"]["boot"]["p99"], 0);  // Every one of them found an isolate.
+  EXPECT_DOUBLE_EQ(mixed_report["cold_minus_warm_p50_us"].get<double>(),
+                   mixed_report["latency_us"]["p50"].get<double>() -
+                       same_run["latency_us"]["p50"].get<double>());
+  CommandResult text = Ctl({"bench", "hello", "--cold", "--with-warm", "-n", "3"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("warm, same run: 3 requests"));
+  EXPECT_THAT(text.out, HasSubstr("cold - warm p50"));
+  EXPECT_NE(Ctl({"bench", "hello", "--with-warm", "-n", "3"}).exit_code, 0);  // Needs --cold.
 }
 
 TEST_F(AgentE2eTest, HearthctlPassesDataAndReportsFunctionFailuresWithExitCode) {

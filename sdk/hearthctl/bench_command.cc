@@ -1,10 +1,11 @@
-// hearthctl bench NAME [--cold|--warm] [-n COUNT | --duration S] [-c CONCURRENCY]
-//                      [--interval-ms MS] [--json FILE] [--plot FILE.svg]
+// hearthctl bench NAME [--cold [--with-warm]|--warm] [-n COUNT | --duration S]
+//                      [-c CONCURRENCY] [--interval-ms MS] [--json FILE] [--plot FILE.svg]
 //                      [request flags as for invoke]
 //
 // Drives the agent with CONCURRENCY closed loops of unary Invoke calls over one channel
 // and reports client-side latency with the agent's own phases (queue, boot, run). --cold
-// sets force_cold on every request, so each one pays for a fresh isolate.
+// sets force_cold on every request, so each one pays for a fresh isolate; --with-warm
+// follows each one with a warm request and reports both (cold minus warm p50, same run).
 #include <unistd.h>
 
 #include <atomic>
@@ -32,6 +33,7 @@ struct BenchCommand {
   InvokeFlags flags;
   std::string data;
   bool warm = false;
+  bool with_warm = false;
   uint64_t count = 1000;
   double duration_s = 0;
   int concurrency = 1;
@@ -61,7 +63,10 @@ BenchRun RunBench(const client::AgentClient& client, const BenchCommand& command
   BenchRun run;
   run.function = command.flags.name;
   run.cold = request.force_cold();
+  run.with_warm = run.cold && command.with_warm;
   run.concurrency = command.concurrency;
+  v1::InvokeRequest warm_request = request;
+  warm_request.set_force_cold(false);
   const uint64_t total = command.duration_option->count() > 0 ? 0 : command.count;
   std::atomic<uint64_t> tickets{0};
   std::atomic<uint64_t> finished{0};
@@ -71,31 +76,36 @@ BenchRun RunBench(const client::AgentClient& client, const BenchCommand& command
       start + std::chrono::duration_cast<Clock::duration>(
                   std::chrono::duration<double>(total > 0 ? 1e9 : command.duration_s));
 
+  // One invocation; false if it failed (RPC error or an outcome other than OK).
+  auto invoke = [&](const v1::InvokeRequest& what, std::vector<BenchSample>& samples) {
+    const Clock::time_point sent = Clock::now();
+    absl::StatusOr<v1::InvokeResponse> response = client.Invoke(what);
+    const double latency_us =
+        std::chrono::duration<double, std::micro>(Clock::now() - sent).count();
+    if (!response.ok() || response->outcome() != v1::OUTCOME_OK) return false;
+    const v1::ExecutionReport& report = response->report();
+    samples.push_back({latency_us, static_cast<double>(report.queue_us()),
+                       static_cast<double>(report.boot_us()),
+                       static_cast<double>(report.run_us())});
+    return true;
+  };
   auto loop = [&] {
-    std::vector<BenchSample> samples;
-    uint64_t errors = 0;
+    std::vector<BenchSample> samples, warm_samples;
+    uint64_t errors = 0, warm_errors = 0;
     for (bool first = true;; first = false) {
       if (total > 0 ? tickets.fetch_add(1) >= total : Clock::now() >= stop_at) break;
       if (command.interval_ms > 0 && !first) {
         std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(command.interval_ms));
       }
-      const Clock::time_point sent = Clock::now();
-      absl::StatusOr<v1::InvokeResponse> response = client.Invoke(request);
-      const double latency_us =
-          std::chrono::duration<double, std::micro>(Clock::now() - sent).count();
+      if (!invoke(request, samples)) ++errors;
+      if (run.with_warm && !invoke(warm_request, warm_samples)) ++warm_errors;
       finished.fetch_add(1, std::memory_order_relaxed);
-      if (!response.ok() || response->outcome() != v1::OUTCOME_OK) {
-        ++errors;
-        continue;
-      }
-      const v1::ExecutionReport& report = response->report();
-      samples.push_back({latency_us, static_cast<double>(report.queue_us()),
-                         static_cast<double>(report.boot_us()),
-                         static_cast<double>(report.run_us())});
     }
     absl::MutexLock lock(&mu);
     run.samples.insert(run.samples.end(), samples.begin(), samples.end());
     run.errors += errors;
+    run.warm_samples.insert(run.warm_samples.end(), warm_samples.begin(), warm_samples.end());
+    run.warm_errors += warm_errors;
   };
 
   absl::Notification all_done;
@@ -179,6 +189,10 @@ void AddBenchCommand(CLI::App& app, CommandContext& context) {
   command->add_option("NAME", c.flags.name, "Function to invoke")->required();
   auto* cold = command->add_flag("--cold", c.flags.cold, "Every request in a fresh isolate");
   command->add_flag("--warm", c.warm, "Reuse warm isolates (the default)")->excludes(cold);
+  command
+      ->add_flag("--with-warm", c.with_warm,
+                 "With --cold: follow each cold request with a warm one and report both")
+      ->needs(cold);
   c.count_option = command->add_option("-n,--count", c.count, "Requests to send")
                        ->capture_default_str()
                        ->check(CLI::PositiveNumber);

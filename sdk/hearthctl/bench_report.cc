@@ -9,15 +9,29 @@
 namespace hearth::ctl {
 namespace {
 
-std::vector<double> Column(const BenchRun& run, double BenchSample::*field) {
+std::vector<double> Column(const std::vector<BenchSample>& samples, double BenchSample::*field) {
   std::vector<double> values;
-  values.reserve(run.samples.size());
-  for (const BenchSample& sample : run.samples) values.push_back(sample.*field);
+  values.reserve(samples.size());
+  for (const BenchSample& sample : samples) values.push_back(sample.*field);
   return values;
 }
 
 nlohmann::ordered_json P50P99(const std::vector<double>& values) {
   return {{"p50", Percentile(values, 0.50)}, {"p99", Percentile(values, 0.99)}};
+}
+
+nlohmann::ordered_json Latency(const std::vector<BenchSample>& samples) {
+  const std::vector<double> latency = Column(samples, &BenchSample::latency_us);
+  return {{"p50", Percentile(latency, 0.50)},
+          {"p90", Percentile(latency, 0.90)},
+          {"p99", Percentile(latency, 0.99)},
+          {"max", latency.empty() ? 0.0 : *std::max_element(latency.begin(), latency.end())}};
+}
+
+nlohmann::ordered_json Phases(const std::vector<BenchSample>& samples) {
+  return {{"queue", P50P99(Column(samples, &BenchSample::queue_us))},
+          {"boot", P50P99(Column(samples, &BenchSample::boot_us))},
+          {"run", P50P99(Column(samples, &BenchSample::run_us))}};
 }
 
 }  // namespace
@@ -31,7 +45,6 @@ double Percentile(std::vector<double> values, double q) {
 }
 
 nlohmann::ordered_json BenchRunToJson(const BenchRun& run) {
-  const std::vector<double> latency = Column(run, &BenchSample::latency_us);
   const double completed = static_cast<double>(run.samples.size() + run.errors);
   nlohmann::ordered_json json;
   json["function"] = run.function;
@@ -40,37 +53,57 @@ nlohmann::ordered_json BenchRunToJson(const BenchRun& run) {
   json["concurrency"] = run.concurrency;
   json["errors"] = run.errors;
   json["throughput_rps"] = run.elapsed_s > 0 ? completed / run.elapsed_s : 0.0;
-  json["latency_us"] = {
-      {"p50", Percentile(latency, 0.50)},
-      {"p90", Percentile(latency, 0.90)},
-      {"p99", Percentile(latency, 0.99)},
-      {"max", latency.empty() ? 0.0 : *std::max_element(latency.begin(), latency.end())}};
-  json["phases_us"] = {{"queue", P50P99(Column(run, &BenchSample::queue_us))},
-                       {"boot", P50P99(Column(run, &BenchSample::boot_us))},
-                       {"run", P50P99(Column(run, &BenchSample::run_us))}};
+  json["latency_us"] = Latency(run.samples);
+  json["phases_us"] = Phases(run.samples);
+  if (run.with_warm) {
+    json["warm_same_run"] = {{"count", run.warm_samples.size() + run.warm_errors},
+                             {"errors", run.warm_errors},
+                             {"latency_us", Latency(run.warm_samples)},
+                             {"phases_us", Phases(run.warm_samples)}};
+    json["cold_minus_warm_p50_us"] = json["latency_us"]["p50"].get<double>() -
+                                     json["warm_same_run"]["latency_us"]["p50"].get<double>();
+  }
   return json;
 }
+
+namespace {
+
+std::string FormatWarmSameRun(const nlohmann::ordered_json& json) {
+  const auto& warm = json["warm_same_run"];
+  const auto& l = warm["latency_us"];
+  return absl::StrFormat(
+      "warm, same run: %d requests, %d errors\n"
+      "latency  p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us\n"
+      "cold - warm p50 %.0f us\n",
+      warm["count"].get<uint64_t>(), warm["errors"].get<uint64_t>(), l["p50"].get<double>(),
+      l["p90"].get<double>(), l["p99"].get<double>(), l["max"].get<double>(),
+      json["cold_minus_warm_p50_us"].get<double>());
+}
+
+}  // namespace
 
 std::string FormatBenchRun(const BenchRun& run) {
   const nlohmann::ordered_json json = BenchRunToJson(run);
   const auto& l = json["latency_us"];
   const auto& p = json["phases_us"];
   return absl::StrFormat(
-      "%s %s: %d requests, concurrency %d, %d errors, %.1f req/s\n"
-      "latency  p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us\n"
-      "phases   queue p50 %.0f / p99 %.0f us   boot p50 %.0f / p99 %.0f us   "
-      "run p50 %.0f / p99 %.0f us\n",
-      run.function, run.cold ? "cold" : "warm", json["count"].get<uint64_t>(), run.concurrency,
-      run.errors, json["throughput_rps"].get<double>(), l["p50"].get<double>(),
-      l["p90"].get<double>(), l["p99"].get<double>(), l["max"].get<double>(),
-      p["queue"]["p50"].get<double>(), p["queue"]["p99"].get<double>(),
-      p["boot"]["p50"].get<double>(), p["boot"]["p99"].get<double>(), p["run"]["p50"].get<double>(),
-      p["run"]["p99"].get<double>());
+             "%s %s: %d requests, concurrency %d, %d errors, %.1f req/s\n"
+             "latency  p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us\n"
+             "phases   queue p50 %.0f / p99 %.0f us   boot p50 %.0f / p99 %.0f us   "
+             "run p50 %.0f / p99 %.0f us\n",
+             run.function, run.cold ? "cold" : "warm", json["count"].get<uint64_t>(),
+             run.concurrency, run.errors, json["throughput_rps"].get<double>(),
+             l["p50"].get<double>(), l["p90"].get<double>(), l["p99"].get<double>(),
+             l["max"].get<double>(), p["queue"]["p50"].get<double>(),
+             p["queue"]["p99"].get<double>(), p["boot"]["p50"].get<double>(),
+             p["boot"]["p99"].get<double>(), p["run"]["p50"].get<double>(),
+             p["run"]["p99"].get<double>()) +
+         (run.with_warm ? FormatWarmSameRun(json) : std::string());
 }
 
 std::string BenchRunToSvg(const BenchRun& run) {
   constexpr double kWidth = 720, kHeight = 420, kLeft = 70, kRight = 20, kTop = 40, kBottom = 50;
-  std::vector<double> latency = Column(run, &BenchSample::latency_us);
+  std::vector<double> latency = Column(run.samples, &BenchSample::latency_us);
   std::sort(latency.begin(), latency.end());
   // The x axis ends at p99.9 so one outlier does not flatten the curve.
   const double x_max = std::max(1.0, latency.empty() ? 1.0 : Percentile(latency, 0.999) * 1.05);

@@ -27,13 +27,20 @@ struct BenchRun {
   double elapsed_s = 0;
   uint64_t errors = 0;  // RPC failures and outcomes other than OUTCOME_OK.
   std::vector<BenchSample> samples;
+  // --cold --with-warm: a warm invocation after each cold one, in the same loops (PRODUCT.md
+  // section 9 compares forced-cold and warm p50 of the same run).
+  bool with_warm = false;
+  std::vector<BenchSample> warm_samples;
+  uint64_t warm_errors = 0;
 };
 
 // The q-quantile (0..1) of `values` by the nearest-rank method; 0 for no values.
 double Percentile(std::vector<double> values, double q);
 
 // {"function","mode","count","concurrency","errors","throughput_rps","latency_us":{...},
-//  "phases_us":{"queue":{"p50","p99"},"boot":{...},"run":{...}}}
+//  "phases_us":{"queue":{"p50","p99"},"boot":{...},"run":{...}}}; with warm samples of the
+// same run also "warm_same_run":{"count","errors","latency_us":{...},"phases_us":{...}} and
+// "cold_minus_warm_p50_us".
 nlohmann::ordered_json BenchRunToJson(const BenchRun& run);
 
 // A few readable lines: throughput, latency percentiles, phases.
