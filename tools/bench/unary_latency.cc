@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
   cold.set_force_cold(true);
 
   Series health("health check"), invoke_warm("invoke warm"), invoke_cold("invoke cold (forced)");
-  Series warm_run("  warm report.run_us"), cold_boot("  cold report.boot_us"),
-      cold_run("  cold report.run_us");
+  Series warm_queue("  warm report.queue_us"), warm_run("  warm report.run_us"),
+      cold_boot("  cold report.boot_us"), cold_run("  cold report.run_us");
   auto time_us = [](auto&& fn) {
     const auto start = Clock::now();
     fn();
@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
     hearth::v1::InvokeResponse response;
     const double h = time_us(health_check);
     const double w = time_us([&] { response = *(*client)->Invoke(warm); });
+    const uint64_t w_queue = response.report().queue_us();
     const uint64_t w_run = response.report().run_us();
     const bool w_cold = response.report().cold();
     double c = 0;
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
     health.us.push_back(h);
     if (!w_cold) {
       invoke_warm.us.push_back(w);
+      warm_queue.us.push_back(w_queue);
       warm_run.us.push_back(w_run);
     }
     if (c > 0) {
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
   }
   health.Print();
   invoke_warm.Print();
+  warm_queue.Print();
   warm_run.Print();
   invoke_cold.Print();
   cold_boot.Print();
