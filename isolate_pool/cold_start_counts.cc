@@ -5,7 +5,7 @@
 namespace hearth {
 namespace {
 
-std::atomic<uint64_t> counts[4];
+std::atomic<uint64_t> counts[static_cast<int>(ColdStartPath::kCount)];
 
 }  // namespace
 

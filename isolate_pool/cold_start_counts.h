@@ -14,6 +14,7 @@ enum class ColdStartPath {
   kBooted,    // A blank isolate booted on the worker (the reserve was empty), then loaded.
   kPrimed,    // The function's isolate primed from its snapshot, its context created.
   kSnapshot,  // Booted whole from the function's snapshot on the worker.
+  kCount,     // Not a path: how many there are.
 };
 
 struct ColdStartCounts {

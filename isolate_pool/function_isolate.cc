@@ -76,27 +76,34 @@ absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootBlank(
     const WorkerContext& worker, uint32_t memory_mb, bool warm_up) {
   std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, memory_mb));
-  HEARTH_RETURN_IF_ERROR(self->BootFromSnapshot(RuntimeSnapshot(), warm_up));
+  self->CreateIsolate(RuntimeSnapshot());
+  HEARTH_RETURN_IF_ERROR(self->CreateContext(warm_up));
+  self->SetMemoryBytes(self->MeasureMemory());
   return self;
 }
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootFromFunctionSnapshot(
     std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
-  HEARTH_ASSIGN_OR_RETURN(std::unique_ptr<FunctionIsolate> self,
-                          PrimeFromFunctionSnapshot(std::move(spec), worker));
+  std::unique_ptr<FunctionIsolate> self = IsolateOfFunctionSnapshot(std::move(spec), worker);
   HEARTH_RETURN_IF_ERROR(self->CompleteBoot());
   return self;
 }
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::PrimeFromFunctionSnapshot(
     std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
+  std::unique_ptr<FunctionIsolate> self = IsolateOfFunctionSnapshot(std::move(spec), worker);
+  self->SetMemoryBytes(self->MeasureMemory());  // Counted to the function from now on.
+  self->last_used_us_ = MonotonicMicros();
+  return self;
+}
+
+std::unique_ptr<FunctionIsolate> FunctionIsolate::IsolateOfFunctionSnapshot(
+    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
   std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, spec->limits.memory_mb));
   const std::string& blob = spec->snapshot->blob;
   self->function_blob_ = {blob.data(), static_cast<int>(blob.size())};
   self->spec_ = std::move(spec);  // Keeps the blob alive as long as the isolate.
   self->CreateIsolate(&self->function_blob_);
-  self->SetMemoryBytes(self->MeasureMemory());  // Counted to the function from now on.
-  self->last_used_us_ = MonotonicMicros();
   return self;
 }
 
@@ -104,13 +111,6 @@ absl::Status FunctionIsolate::CompleteBoot() {
   HEARTH_RETURN_IF_ERROR(CreateContext(/*warm_up=*/false));
   SetMemoryBytes(MeasureMemory());
   last_used_us_ = MonotonicMicros();
-  return absl::OkStatus();
-}
-
-absl::Status FunctionIsolate::BootFromSnapshot(v8::StartupData* blob, bool warm_up) {
-  CreateIsolate(blob);
-  HEARTH_RETURN_IF_ERROR(CreateContext(warm_up));
-  SetMemoryBytes(MeasureMemory());
   return absl::OkStatus();
 }
 

@@ -104,9 +104,11 @@ class FunctionIsolate final : public ConsoleSink {
   enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
 
   FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
+  // An isolate of `spec` created from its snapshot, without its context yet.
+  static std::unique_ptr<FunctionIsolate> IsolateOfFunctionSnapshot(
+      std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker);
   // Creates the isolate from `blob` (the runtime snapshot, or a function's, which must
-  // outlive the isolate), then its context (CreateContext).
-  absl::Status BootFromSnapshot(v8::StartupData* blob, bool warm_up);
+  // outlive the isolate).
   void CreateIsolate(v8::StartupData* blob);
   // The context from the isolate's snapshot; for a function's snapshot, takes the handler
   // and env from it.

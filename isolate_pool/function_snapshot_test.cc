@@ -227,7 +227,7 @@ class TightBudgetTest : public PoolTestBase {
   TightBudgetTest() : PoolTestBase(TightOptions()) {}
 };
 
-TEST_F(TightBudgetTest, PrimedIsolatesAreTheFirstToGoUnderTheMemoryBudget) {
+TEST_F(TightBudgetTest, PrimedIsolatesAreNotKeptOverTheMemoryBudget) {
   auto spec = Spec("tight", kStatefulSource);
   spec->snapshot_policy = SnapshotPolicy::kAlways;
   ASSERT_OK(Deploy(spec));

@@ -2,13 +2,14 @@
 // lower-priority thread: booting blank isolates (runtime snapshot, context, no function)
 // for the workers' reserves, priming isolates from function snapshots (the isolate without
 // its context) for those functions' next cold starts, disposing of isolates the workers
-// are done with, and, when there is nothing else, stocking heap pages for later boots. None of it
-// then delays an invocation. Under sustained load it falls behind, and workers boot cold-start
-// isolates themselves, as without a reserve.
+// are done with, and, when there is nothing else, stocking heap pages for later boots.
+// None of it then delays an invocation. Under sustained load it falls behind, and workers
+// boot cold-start isolates themselves, as without a reserve.
 //
-// Thread: Request() from any thread (workers call it from their loops); the booter thread
-// is private. Booted isolates are delivered with the callback given to Request(), on the
-// booter thread; the receiver hands them to their worker with LoopThread::Post.
+// Thread: Request(), RequestPrimed() and Retire() from any thread (workers call them from
+// their loops); the booter thread is private. Isolates are delivered with the callback
+// given to the request, on the booter thread; the receiver hands them to their worker with
+// LoopThread::Post.
 #ifndef HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
 #define HEARTH_ISOLATE_POOL_RESERVE_BOOTER_H_
 

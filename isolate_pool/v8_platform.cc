@@ -19,6 +19,9 @@ constexpr size_t kDefaultPageRetainBytes = size_t{128} << 20;
 
 std::atomic<uint64_t> requested_seed{0};
 
+std::atomic<bool> page_reuse{true};
+
+// V8's entropy source: getrandom(2), never a file to open.
 bool FillRandom(unsigned char* buffer, size_t length) {
   size_t filled = 0;
   while (filled < length) {
@@ -28,7 +31,6 @@ bool FillRandom(unsigned char* buffer, size_t length) {
   }
   return true;
 }
-std::atomic<bool> page_reuse{true};
 
 // libplatform's default platform, except for the page allocator: isolates' memory is reused
 // (reusing_page_allocator.h). V8 can be given only one platform, so this one forwards.

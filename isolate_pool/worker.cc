@@ -151,25 +151,28 @@ void Worker::SchedulePrime(std::shared_ptr<const FunctionSpec> spec) {
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
     std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us, bool cold_start) {
+  auto took = [cold_start](ColdStartPath path) {
+    if (cold_start) CountColdStart(path);
+  };
   if (spec->snapshot != nullptr) {
     std::unique_ptr<FunctionIsolate> primed = TakePrimed(*spec);
     // The next cold start finds the isolate-wide part of its boot done: the booter works
     // on it while this boot runs.
     if (cold_start) SchedulePrime(spec);
     if (primed == nullptr) {
-      if (cold_start) CountColdStart(ColdStartPath::kSnapshot);
+      took(ColdStartPath::kSnapshot);
       return FunctionIsolate::BootFromFunctionSnapshot(std::move(spec), context_);
     }
-    if (cold_start) CountColdStart(ColdStartPath::kPrimed);
+    took(ColdStartPath::kPrimed);
     // A failed boot leaves the isolate half-initialised: it is dropped, never reused.
     HEARTH_RETURN_IF_ERROR(primed->CompleteBoot());
     return primed;
   }
   if (reserve_.empty() || spec->limits.memory_mb != reserve_.back()->memory_mb()) {
-    if (cold_start) CountColdStart(ColdStartPath::kBooted);
+    took(ColdStartPath::kBooted);
     return FunctionIsolate::Create(std::move(spec), context_, deadline_us);
   }
-  if (cold_start) CountColdStart(ColdStartPath::kReserve);
+  took(ColdStartPath::kReserve);
   std::unique_ptr<FunctionIsolate> isolate = std::move(reserve_.back());
   reserve_.pop_back();
   reserve_size_.store(reserve_.size(), std::memory_order_relaxed);

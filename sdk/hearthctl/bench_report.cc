@@ -34,6 +34,18 @@ nlohmann::ordered_json Phases(const std::vector<BenchSample>& samples) {
           {"run", P50P99(Column(samples, &BenchSample::run_us))}};
 }
 
+std::string FormatWarmSameRun(const nlohmann::ordered_json& json) {
+  const auto& warm = json["warm_same_run"];
+  const auto& l = warm["latency_us"];
+  return absl::StrFormat(
+      "warm, same run: %d requests, %d errors\n"
+      "latency  p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us\n"
+      "cold - warm p50 %.0f us\n",
+      warm["count"].get<uint64_t>(), warm["errors"].get<uint64_t>(), l["p50"].get<double>(),
+      l["p90"].get<double>(), l["p99"].get<double>(), l["max"].get<double>(),
+      json["cold_minus_warm_p50_us"].get<double>());
+}
+
 }  // namespace
 
 double Percentile(std::vector<double> values, double q) {
@@ -65,22 +77,6 @@ nlohmann::ordered_json BenchRunToJson(const BenchRun& run) {
   }
   return json;
 }
-
-namespace {
-
-std::string FormatWarmSameRun(const nlohmann::ordered_json& json) {
-  const auto& warm = json["warm_same_run"];
-  const auto& l = warm["latency_us"];
-  return absl::StrFormat(
-      "warm, same run: %d requests, %d errors\n"
-      "latency  p50 %.0f us  p90 %.0f us  p99 %.0f us  max %.0f us\n"
-      "cold - warm p50 %.0f us\n",
-      warm["count"].get<uint64_t>(), warm["errors"].get<uint64_t>(), l["p50"].get<double>(),
-      l["p90"].get<double>(), l["p99"].get<double>(), l["max"].get<double>(),
-      json["cold_minus_warm_p50_us"].get<double>());
-}
-
-}  // namespace
 
 std::string FormatBenchRun(const BenchRun& run) {
   const nlohmann::ordered_json json = BenchRunToJson(run);

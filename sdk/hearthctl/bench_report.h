@@ -40,7 +40,7 @@ double Percentile(std::vector<double> values, double q);
 // {"function","mode","count","concurrency","errors","throughput_rps","latency_us":{...},
 //  "phases_us":{"queue":{"p50","p99"},"boot":{...},"run":{...}}}; with warm samples of the
 // same run also "warm_same_run":{"count","errors","latency_us":{...},"phases_us":{...}} and
-// "cold_minus_warm_p50_us".
+// "cold_minus_warm_p50_us". "count" and "throughput_rps" count the cold requests only.
 nlohmann::ordered_json BenchRunToJson(const BenchRun& run);
 
 // A few readable lines: throughput, latency percentiles, phases.
