@@ -1,6 +1,9 @@
 #include "agent/pool_collector.h"
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "isolate_pool/cold_start_counts.h"
 #include "isolate_pool/function_code_cache.h"
@@ -21,6 +24,18 @@ prometheus::ClientMetric Counter(std::vector<prometheus::ClientMetric::Label> la
   metric.label = std::move(labels);
   metric.counter.value = value;
   return metric;
+}
+
+// A counter family with one label: one series per (label value, count).
+prometheus::MetricFamily CountersBy(
+    std::string name, std::string help, const std::string& label,
+    std::initializer_list<std::pair<const char*, uint64_t>> series) {
+  prometheus::MetricFamily family{
+      std::move(name), std::move(help), prometheus::MetricType::Counter, {}};
+  for (const auto& [value, count] : series) {
+    family.metric.push_back(Counter({{label, value}}, static_cast<double>(count)));
+  }
+  return family;
 }
 
 }  // namespace
@@ -81,41 +96,41 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
       "(--isolate-page-retain-mb).",
       prometheus::MetricType::Gauge,
       {Gauge({}, static_cast<double>(reuse.retained_bytes))}};
-  prometheus::MetricFamily regions{
+  prometheus::MetricFamily regions = CountersBy(
       "hearth_isolate_heap_regions_total",
       "Heap regions mapped for isolates: reused (from disposed isolates or the stock), fresh "
       "(mapped on a boot's path), stocked (mapped ahead of need while idle).",
-      prometheus::MetricType::Counter,
-      {Counter({{"source", "reused"}}, static_cast<double>(reuse.reused_regions)),
-       Counter({{"source", "fresh"}}, static_cast<double>(reuse.fresh_regions)),
-       Counter({{"source", "stocked"}}, static_cast<double>(reuse.stocked_regions))}};
+      "source",
+      {{"reused", reuse.reused_regions},
+       {"fresh", reuse.fresh_regions},
+       {"stocked", reuse.stocked_regions}});
   prometheus::MetricFamily zeroed{
       "hearth_isolate_zeroed_bytes_total",
       "Bytes of reused isolate memory zeroed so that no isolate reads another's data.",
       prometheus::MetricType::Counter,
       {Counter({}, static_cast<double>(reuse.zeroed_bytes))}};
   const FunctionCodeCache::Totals caches = FunctionCodeCache::totals();
-  prometheus::MetricFamily code_caches{
-      "hearth_code_cache_events_total",
-      "V8 code caches of functions loaded into generic isolates: made after a first "
-      "invocation, used by a later load, rejected by V8, or loaded from the state dir.",
-      prometheus::MetricType::Counter,
-      {Counter({{"event", "made"}}, static_cast<double>(caches.made)),
-       Counter({{"event", "used"}}, static_cast<double>(caches.used)),
-       Counter({{"event", "rejected"}}, static_cast<double>(caches.rejected)),
-       Counter({{"event", "loaded"}}, static_cast<double>(caches.loaded))}};
+  prometheus::MetricFamily code_caches =
+      CountersBy("hearth_code_cache_events_total",
+                 "V8 code caches of functions loaded into generic isolates: made after a first "
+                 "invocation, used by a later load, rejected by V8, or loaded from the state dir.",
+                 "event",
+                 {{"made", caches.made},
+                  {"used", caches.used},
+                  {"rejected", caches.rejected},
+                  {"loaded", caches.loaded}});
   const ColdStartCounts cold = ColdStartTotals();
-  prometheus::MetricFamily cold_starts{
+  prometheus::MetricFamily cold_starts = CountersBy(
       "hearth_cold_starts_total",
       "Cold starts by how they got their isolate: reserve (a pre-booted blank isolate), booted "
       "(a blank one booted on the worker: the reserve was empty), primed (a function snapshot's "
       "isolate created ahead, its context on the worker), snapshot (booted whole from the "
       "function's snapshot on the worker).",
-      prometheus::MetricType::Counter,
-      {Counter({{"path", "reserve"}}, static_cast<double>(cold.reserve)),
-       Counter({{"path", "booted"}}, static_cast<double>(cold.booted)),
-       Counter({{"path", "primed"}}, static_cast<double>(cold.primed)),
-       Counter({{"path", "snapshot"}}, static_cast<double>(cold.snapshot))}};
+      "path",
+      {{"reserve", cold.reserve},
+       {"booted", cold.booted},
+       {"primed", cold.primed},
+       {"snapshot", cold.snapshot}});
   return {std::move(isolates), std::move(heap),   std::move(queue_depth), std::move(retained),
           std::move(regions),  std::move(zeroed), std::move(code_caches), std::move(cold_starts)};
 }
