@@ -6,13 +6,22 @@
 // and then calls Isolate::TerminateExecution, the one V8 call that is safe from another
 // thread. Nothing polls while nothing is about to expire.
 //
+// Termination only takes effect where V8 looks for it (function entries, loop back-edges).
+// A native loop that never looks (a built-in on a pathological input) keeps its worker
+// busy: a slot still armed `wedge_grace` after its termination is reported as wedged
+// (Wedged(), the listener, a log line) so that no new work is placed on that worker, and
+// as recovered once its worker disarms it.
+//
 // Thread: Arm/Disarm are called by the worker owning `slot`; the watchdog thread is private.
 #ifndef HEARTH_ISOLATE_POOL_EXECUTION_WATCHDOG_H_
 #define HEARTH_ISOLATE_POOL_EXECUTION_WATCHDOG_H_
 
 #include <time.h>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -29,7 +38,12 @@ enum class WatchdogVerdict { kNone, kCpuLimit, kTimeout };
 
 class ExecutionWatchdog {
  public:
-  explicit ExecutionWatchdog(int slots);
+  // Called on the watchdog thread (wedged) or the slot's worker (recovered), with no lock
+  // held, after a slot's state changed: it reads the states with Wedged() (calls may
+  // arrive out of order; the states are always current).
+  using WedgeListener = std::function<void()>;
+
+  explicit ExecutionWatchdog(int slots, int64_t wedge_grace_us = 1'000'000);
   ~ExecutionWatchdog();
 
   ExecutionWatchdog(const ExecutionWatchdog&) = delete;
@@ -45,6 +59,15 @@ class ExecutionWatchdog {
   // terminated one can call CancelTerminateExecution safely.
   WatchdogVerdict Disarm(int slot) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Called by a worker that will not come back (its thread stops for good, e.g.
+  // MemoryGuard::ParkForever): wedged from now on.
+  void Abandon(int slot) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Whether `slot`'s worker is wedged now (any thread).
+  bool Wedged(int slot) const { return wedged_[slot].load(std::memory_order_acquire); }
+  // Set once, before any slot is armed.
+  void SetWedgeListener(WedgeListener listener) { listener_ = std::move(listener); }
+
  private:
   struct Slot {
     bool armed = false;
@@ -53,17 +76,24 @@ class ExecutionWatchdog {
     int64_t cpu_deadline_us = 0;
     int64_t wall_deadline_us = 0;
     WatchdogVerdict verdict = WatchdogVerdict::kNone;
+    int64_t terminated_us = 0;  // When the verdict was given (MonotonicMicros()).
   };
 
   void Run() ABSL_LOCKS_EXCLUDED(mu_);
-  // Terminates expired slots; returns the next time (monotonic µs) to look again.
-  int64_t CheckSlots(int64_t now_us) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Terminates expired slots and finds wedged ones (appended to `wedged`); returns the next
+  // time (monotonic µs) to look again.
+  int64_t CheckSlots(int64_t now_us, std::vector<int>* wedged) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Logs a change of `slot`'s state and tells the listener (no lock held).
+  void Report(int slot, bool wedged);
 
   absl::Mutex mu_;
   absl::CondVar wake_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   int64_t next_check_us_ ABSL_GUARDED_BY(mu_);  // When the watchdog thread will look next.
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  const int64_t wedge_grace_us_;
+  std::unique_ptr<std::atomic<bool>[]> wedged_;  // By slot.
+  WedgeListener listener_;
   std::thread thread_;
 };
 

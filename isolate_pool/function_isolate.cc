@@ -20,8 +20,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/crash_attribution.h"
 #include "common/status_macros.h"
 #include "isolate_pool/module_loader.h"
+#include "isolate_pool/native_bindings.h"
+#include "isolate_pool/result_reader.h"
 #include "isolate_pool/runtime_snapshot.h"
 #include "isolate_pool/snapshot_data.h"
 #include "isolate_pool/v8_platform.h"
@@ -31,6 +34,8 @@ namespace hearth {
 namespace {
 
 constexpr int64_t kMicrosPerMs = 1000;
+// Tasks run after one invocation; more wait for the next (GC finalisation comes in a few).
+constexpr int kMaxPlatformTasks = 64;
 
 // Request.url is absolute in the function, as on the web: a bare path is resolved against
 // the Host header, or http://localhost.
@@ -56,14 +61,12 @@ void FunctionIsolate::SetMemoryBytes(int64_t bytes) {
   memory_bytes_ = bytes;
 }
 
-int64_t FunctionIsolate::MemoryOf(v8::HeapStatistics& heap) const {
-  // What the isolate holds in memory: its heap pages, V8's own mallocs, ArrayBuffers.
-  return static_cast<int64_t>(heap.total_physical_size() + heap.malloced_memory() +
-                              allocator_->allocated_bytes());
-}
-
 FunctionIsolate::FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb)
-    : worker_(worker), memory_mb_(memory_mb) {}
+    : worker_(worker),
+      memory_mb_(memory_mb),
+      limits_(worker.options),
+      memory_(memory_mb),
+      console_(worker.options) {}
 
 absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
     std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us) {
@@ -118,25 +121,26 @@ int64_t FunctionIsolate::MeasureMemory() {
   v8::Locker locker(isolate_);
   v8::HeapStatistics heap;
   isolate_->GetHeapStatistics(&heap);
-  return MemoryOf(heap);
+  return memory_.ResidentBytes(heap);
 }
 
 void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
-  const size_t memory_bytes = size_t{memory_mb_} << 20;
-  allocator_ = LimitedArrayBufferAllocator::Create(memory_bytes);
   v8::Isolate::CreateParams params;
   params.snapshot_blob = blob;
   params.external_references = NativeExternalReferences();
-  params.array_buffer_allocator = allocator_->allocator();
-  params.constraints.ConfigureDefaultsFromHeapSize(0, memory_bytes);
+  params.array_buffer_allocator = memory_.allocator();
+  memory_.ConfigureHeap(&params.constraints);
   isolate_ = v8::Isolate::New(params);
   // Every entry holds the isolate's Locker: an isolate may be booted (or primed) on the
   // reserve booter's thread and then handed to its worker, and the Locker is what makes V8
   // switch its per-thread state (stack limits and the like) over to the new thread.
   v8::Locker locker(isolate_);
-  isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(this));
+  isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(&console_));
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
-  isolate_->AddNearHeapLimitCallback(&FunctionIsolate::OnNearHeapLimit, this);
+  // A worker thread serves many functions, as a browser's main thread serves a page's
+  // tasks: blocking it is not for one function to do (Atomics.wait throws a TypeError).
+  isolate_->SetAllowAtomicsWait(false);
+  memory_.Attach(isolate_, [this] { AnswerStuck(); });
 }
 
 absl::Status FunctionIsolate::CreateContext(bool warm_up) {
@@ -168,24 +172,23 @@ absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int
   spec_ = std::move(spec);
   last_used_us_ = MonotonicMicros();  // Idle time counts from the load.
   absl::Status status;
-  const int64_t wall_deadline =
-      std::min(deadline_us, MonotonicMicros() + worker_.options->boot_timeout_ms * kMicrosPerMs);
+  cpu_used_us_ = 0;
   const LimitHit hit =
-      RunGuarded(worker_.options->boot_cpu_ms * kMicrosPerMs, wall_deadline,
+      RunGuarded(limits_.ForTopLevel(MonotonicMicros(), deadline_us),
                  [&](v8::Local<v8::Context> context) { status = LoadModule(context); });
+  top_level_cpu_us_ = cpu_used_us_;
   // From here on the function's stats carry this isolate's memory (until it is destroyed).
   spec_->stats->memory_bytes.fetch_add(memory_bytes_, std::memory_order_relaxed);
+  const std::string why = limits_.DescribeTopLevelHit(hit, memory_mb_);
   switch (hit) {
     case LimitHit::kNone:
       return status;
     case LimitHit::kCpu:
-      return absl::OutOfRangeError(absl::StrCat("top-level code exceeded the boot CPU budget of ",
-                                                worker_.options->boot_cpu_ms, " ms"));
+      return absl::OutOfRangeError(why);
     case LimitHit::kTimeout:
-      return absl::DeadlineExceededError("top-level code did not finish in time");
+      return absl::DeadlineExceededError(why);
     case LimitHit::kMemory:
-      return absl::ResourceExhaustedError(
-          absl::StrCat("top-level code exceeded the memory limit of ", memory_mb_, " MB"));
+      return absl::ResourceExhaustedError(why);
   }
   return status;
 }
@@ -296,13 +299,16 @@ FunctionIsolate::~FunctionIsolate() {
   ForgetDisposedIsolate(isolate_);
 }
 
-FunctionIsolate::LimitHit FunctionIsolate::RunGuarded(
-    int64_t cpu_budget_us, int64_t wall_deadline_us,
-    absl::FunctionRef<void(v8::Local<v8::Context>)> fn) {
+LimitHit FunctionIsolate::RunGuarded(const EntryBudget& budget,
+                                     absl::FunctionRef<void(v8::Local<v8::Context>)> fn) {
   v8::Locker locker(isolate_);
+  // If the process dies in here (a crash in V8 or in native code), the agent's signal
+  // handler names this function, and the next start quarantines it.
+  crash_attribution::EnterFunction(worker_.worker_index,
+                                   spec_ != nullptr ? std::string_view(spec_->name) : "");
   const int64_t cpu_start = ThisThreadCpuMicros();
   worker_.watchdog->Arm(worker_.worker_index, isolate_, worker_.cpu_clock,
-                        cpu_start + std::max<int64_t>(cpu_budget_us, 0), wall_deadline_us);
+                        cpu_start + std::max<int64_t>(budget.cpu_us, 0), budget.wall_deadline_us);
   {
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
@@ -310,12 +316,14 @@ FunctionIsolate::LimitHit FunctionIsolate::RunGuarded(
     v8::Context::Scope context_scope(context);
     fn(context);
     if (!isolate_->IsExecutionTerminating()) isolate_->PerformMicrotaskCheckpoint();
+    if (!isolate_->IsExecutionTerminating()) memory_.CheckAfterRun();
   }
   const WatchdogVerdict verdict = worker_.watchdog->Disarm(worker_.worker_index);
+  crash_attribution::LeaveFunction();
   cpu_used_us_ += ThisThreadCpuMicros() - cpu_start;
 
   LimitHit hit = LimitHit::kNone;
-  if (heap_exceeded_ || allocator_->refused()) {
+  if (memory_.exceeded()) {
     hit = LimitHit::kMemory;
   } else if (verdict == WatchdogVerdict::kCpuLimit) {
     hit = LimitHit::kCpu;
@@ -336,13 +344,14 @@ void FunctionIsolate::Start(std::unique_ptr<Invocation> invocation, bool cold, i
   result_ready_ = false;
   cold_ = cold;
   boot_us_ = boot_us;
-  cpu_used_us_ = 0;
-  log_bytes_ = 0;
+  // A cold start that ran the top level here counts its CPU (PRODUCT.md section 6).
+  cpu_used_us_ = cold ? top_level_cpu_us_ : 0;
+  top_level_cpu_us_ = 0;
+  console_.Begin(current_->response->mutable_report());
   ++invocations_;
   run_start_us_ = MonotonicMicros();
-  const LimitHit hit =
-      RunGuarded(int64_t{spec_->limits.cpu_ms} * kMicrosPerMs, current_->deadline_us,
-                 [this](v8::Local<v8::Context> context) { CallHandler(context); });
+  const LimitHit hit = RunGuarded(limits_.ForInvocation(*spec_, current_->deadline_us),
+                                  [this](v8::Local<v8::Context> context) { CallHandler(context); });
   AfterJs(hit);
 }
 
@@ -400,17 +409,8 @@ void FunctionIsolate::CallHandler(v8::Local<v8::Context> context) {
 }
 
 void FunctionIsolate::AfterJs(LimitHit hit) {
-  switch (hit) {
-    case LimitHit::kCpu:
-      return Finish(v1::OUTCOME_CPU_LIMIT,
-                    absl::StrCat("exceeded the CPU limit of ", spec_->limits.cpu_ms, " ms"));
-    case LimitHit::kTimeout:
-      return Finish(v1::OUTCOME_TIMEOUT, "exceeded the time limit of the invocation");
-    case LimitHit::kMemory:
-      return Finish(v1::OUTCOME_MEMORY_LIMIT,
-                    absl::StrCat("exceeded the memory limit of ", memory_mb_, " MB"));
-    case LimitHit::kNone:
-      break;
+  if (hit != LimitHit::kNone) {
+    return Finish(LimitEnforcer::OutcomeOf(hit), LimitEnforcer::DescribeInvocationHit(hit, *spec_));
   }
   if (result_ready_) return Finish(current_->response->outcome(), current_->response->error());
   // The handler is waiting for something (a promise, later a timer or fetch): the loop
@@ -452,7 +452,7 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
     v8::Locker locker(isolate_);
     isolate_->GetHeapStatistics(&heap);
   }
-  SetMemoryBytes(MemoryOf(heap));
+  SetMemoryBytes(memory_.ResidentBytes(heap));
   v1::ExecutionReport& report = *response.mutable_report();
   report.set_cold(cold_);
   report.set_queue_us(static_cast<uint64_t>(
@@ -460,20 +460,16 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
   report.set_boot_us(static_cast<uint64_t>(boot_us_));
   report.set_run_us(static_cast<uint64_t>(now - run_start_us_));
   report.set_cpu_us(static_cast<uint64_t>(cpu_used_us_));
-  report.set_heap_bytes(heap.used_heap_size() + allocator_->allocated_bytes());
+  report.set_heap_bytes(memory_.UsedBytes(heap));
   report.set_worker(static_cast<uint32_t>(worker_.worker_index));
 
+  console_.End();
   spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
   last_used_us_ = now;
   std::move(invocation->done)(absl::OkStatus());
-  {
-    // Now that the caller has its answer: run the platform's foreground tasks for this
-    // isolate (GC finalisation and the like), so they never wait behind an invocation.
-    v8::Locker locker(isolate_);
-    v8::Isolate::Scope isolate_scope(isolate_);
-    v8::HandleScope handle_scope(isolate_);
-    RunPlatformTasks(isolate_);
-  }
+  // Now that the caller has its answer: the tasks V8 posted for this isolate, so they
+  // never wait behind an invocation.
+  if (!broken_) RunPlatformTasksGuarded();
   if (!module_.IsEmpty()) MakeCodeCacheOnce(/*served=*/outcome == v1::OUTCOME_OK && !broken_);
   // After the code cache, which may break the isolate too.
   const uint32_t quota = spec_->pool.max_invocations_per_isolate;
@@ -494,7 +490,7 @@ void FunctionIsolate::MakeCodeCacheOnce(bool served) {
     // Making it allocates on the heap (source positions, line ends): at the memory limit,
     // OnNearHeapLimit has asked for termination. Nothing runs to be terminated now; the
     // isolate is done for all the same.
-    if (heap_exceeded_ || isolate_->IsExecutionTerminating()) {
+    if (memory_.exceeded() || isolate_->IsExecutionTerminating()) {
       isolate_->CancelTerminateExecution();
       broken_ = true;
     }
@@ -503,87 +499,39 @@ void FunctionIsolate::MakeCodeCacheOnce(bool served) {
 }
 
 void FunctionIsolate::OnDone(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  static_cast<FunctionIsolate*>(info.Data().As<v8::External>()->Value())->TakeResult(info);
+  auto* self = static_cast<FunctionIsolate*>(info.Data().As<v8::External>()->Value());
+  if (self->current_ == nullptr || self->result_ready_) return;  // Late or repeated: ignore.
+  self->result_ready_ = true;
+  ReadHandlerResult(info, *self->worker_.options, self->current_->response);
 }
 
-void FunctionIsolate::TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  if (current_ == nullptr || result_ready_) return;  // Late or repeated: ignore.
-  result_ready_ = true;
-  v8::Local<v8::Context> context = isolate_->GetCurrentContext();
-  v1::InvokeResponse& response = *current_->response;
-  const int kind = info.Length() > 0 ? info[0]->Int32Value(context).FromMaybe(-1) : -1;
-  if (kind == 1 || kind == 2) {
-    response.set_outcome(kind == 1 ? v1::OUTCOME_USER_ERROR : v1::OUTCOME_BAD_RESPONSE);
-    response.set_error(info.Length() > 1 ? ToStdString(isolate_, info[1]) : "");
-    return;
-  }
-  auto bad = [&](std::string message) {
-    response.clear_response();
-    response.set_outcome(v1::OUTCOME_BAD_RESPONSE);
-    response.set_error(std::move(message));
-  };
-  if (kind != 0 || info.Length() < 4 || !info[2]->IsArray() || !info[3]->IsUint8Array()) {
-    return bad("the runtime produced a malformed result");
-  }
-  const IsolatePoolOptions& caps = *worker_.options;
-  v8::Local<v8::Array> headers = info[2].As<v8::Array>();
-  v8::Local<v8::Uint8Array> body = info[3].As<v8::Uint8Array>();
-  if (headers->Length() / 2 > caps.max_response_headers) {
-    return bad(absl::StrCat("the response has ", headers->Length() / 2, " headers; the limit is ",
-                            caps.max_response_headers));
-  }
-  if (body->ByteLength() > caps.max_response_body_bytes) {
-    return bad(absl::StrCat("the response body has ", body->ByteLength(), " bytes; the limit is ",
-                            caps.max_response_body_bytes));
-  }
-  v1::HttpResponse& http = *response.mutable_response();
-  http.set_status(info[1]->Uint32Value(context).FromMaybe(500));
-  for (uint32_t i = 0; i + 1 < headers->Length(); i += 2) {
-    v8::Local<v8::Value> name, value;
-    if (!headers->Get(context, i).ToLocal(&name) || !headers->Get(context, i + 1).ToLocal(&value)) {
-      return bad("could not read the response headers");
-    }
-    v1::Header* header = http.add_headers();
-    header->set_name(ToStdString(isolate_, name));
-    header->set_value(ToStdString(isolate_, value));
-  }
-  std::string* out = http.mutable_body();
-  out->resize(body->ByteLength());
-  body->CopyContents(out->data(), out->size());
-  response.set_outcome(v1::OUTCOME_OK);
+void FunctionIsolate::RunPlatformTasksGuarded() {
+  // FinalizationRegistry cleanups are user code V8 runs as such a task: they get the
+  // function's limits, and an isolate whose task passes them is not reused.
+  RunGuarded(limits_.ForPlatformTasks(*spec_, MonotonicMicros()),
+             [this](v8::Local<v8::Context>) { RunPlatformTasks(isolate_, kMaxPlatformTasks); });
 }
 
-void FunctionIsolate::OnConsole(std::string_view level_view, std::string_view message_view) {
-  const absl::string_view level(level_view.data(), level_view.size());
-  const absl::string_view message(message_view.data(), message_view.size());
-  if (current_ == nullptr) return;  // Top-level code at boot: no invocation to report to.
-  const IsolatePoolOptions& caps = *worker_.options;
-  v1::ExecutionReport& report = *current_->response->mutable_report();
-  if (report.logs_size() > static_cast<int>(caps.max_log_entries) ||
-      log_bytes_ > caps.max_log_bytes) {
-    return;
-  }
-  std::string entry = absl::StrCat(level, ": ", message);
-  log_bytes_ += entry.size();
-  if (report.logs_size() == static_cast<int>(caps.max_log_entries) ||
-      log_bytes_ > caps.max_log_bytes) {
-    // Say once that output was cut, then drop the rest.
-    report.add_logs(absl::StrCat("warn: console output truncated at ", caps.max_log_entries,
-                                 " entries or ", caps.max_log_bytes, " bytes"));
-    log_bytes_ = caps.max_log_bytes + 1;
-    return;
-  }
-  report.add_logs(std::move(entry));
-}
-
-size_t FunctionIsolate::OnNearHeapLimit(void* data, size_t current_limit,
-                                        size_t /*initial_limit*/) {
-  auto* self = static_cast<FunctionIsolate*>(data);
-  self->heap_exceeded_ = true;
-  self->isolate_->TerminateExecution();
-  // Room to unwind the terminated script without V8 aborting the process; the isolate is
-  // discarded afterwards.
-  return current_limit + std::max<size_t>(current_limit / 2, 16u << 20);
+void FunctionIsolate::AnswerStuck() {
+  worker_.watchdog->Abandon(worker_.worker_index);
+  crash_attribution::LeaveFunction();
+  if (current_ == nullptr) return;  // Top-level code at a deploy: its caller waits in vain.
+  std::unique_ptr<Invocation> invocation = std::move(current_);
+  v1::InvokeResponse& response = *invocation->response;
+  response.clear_response();
+  response.set_outcome(v1::OUTCOME_MEMORY_LIMIT);
+  response.set_error(absl::StrCat(
+      "exceeded the memory limit of ", memory_mb_,
+      " MB inside a built-in that does not stop when told; its worker is lost until the agent "
+      "restarts"));
+  const int64_t now = MonotonicMicros();
+  v1::ExecutionReport& report = *response.mutable_report();
+  report.set_cold(cold_);
+  report.set_boot_us(static_cast<uint64_t>(boot_us_));
+  report.set_run_us(static_cast<uint64_t>(now - run_start_us_));
+  report.set_worker(static_cast<uint32_t>(worker_.worker_index));
+  spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  std::move(invocation->done)(absl::OkStatus());
 }
 
 }  // namespace hearth

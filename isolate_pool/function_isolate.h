@@ -3,6 +3,12 @@
 // invocation at a time, under the function's CPU, memory and wall-clock limits, and says
 // when it is free again and whether it may be reused (after any limit violation it may not).
 //
+// Every entry into user code (top level, handler, microtasks, V8's platform tasks such as
+// FinalizationRegistry cleanups) goes through RunGuarded, the one place that arms the
+// watchdog, notes the function for crash attribution and checks memory afterwards. What
+// the limits are comes from LimitEnforcer; memory is kept by MemoryGuard; what leaves the
+// isolate is read by ReadHandlerResult and ConsoleCapture, capped before it is copied.
+//
 // Thread: owned by its worker's loop thread, the only thread that runs invocations in it.
 // The reserve booter may boot a blank one and dispose of a retired one; every entry holds
 // the isolate's v8::Locker, so the isolate is never entered by two threads at once.
@@ -25,14 +31,15 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "isolate_pool/array_buffer_allocator.h"
+#include "isolate_pool/console_capture.h"
 #include "isolate_pool/invocation.h"
-#include "isolate_pool/native_bindings.h"
+#include "isolate_pool/limit_enforcer.h"
+#include "isolate_pool/memory_guard.h"
 #include "isolate_pool/worker_context.h"
 
 namespace hearth {
 
-class FunctionIsolate final : public ConsoleSink {
+class FunctionIsolate final {
  public:
   // Called when an invocation is complete (its `done` has been called). `reusable` is
   // false after a limit violation or when the isolate reached its invocation quota; the
@@ -77,7 +84,7 @@ class FunctionIsolate final : public ConsoleSink {
   //   kResourceExhausted top-level code exceeded the memory limit.
   absl::Status Load(std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us);
 
-  ~FunctionIsolate() override;
+  ~FunctionIsolate();
   FunctionIsolate(const FunctionIsolate&) = delete;
   FunctionIsolate& operator=(const FunctionIsolate&) = delete;
 
@@ -97,12 +104,7 @@ class FunctionIsolate final : public ConsoleSink {
   // Memory the isolate held after boot or after its last invocation (for the pool budget).
   int64_t memory_bytes() const { return memory_bytes_; }
 
-  // ConsoleSink: console output goes into the current invocation's report.
-  void OnConsole(std::string_view level, std::string_view message) override;
-
  private:
-  enum class LimitHit { kNone, kCpu, kTimeout, kMemory };
-
   FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb);
   // An isolate of `spec` created from its snapshot, without its context yet.
   static std::unique_ptr<FunctionIsolate> IsolateOfFunctionSnapshot(
@@ -121,9 +123,15 @@ class FunctionIsolate final : public ConsoleSink {
                   const v1::HttpRequest& request, v8::Local<v8::Value> env);
 
   // Enters the isolate and runs `fn` (and the microtasks it queued) with the watchdog
-  // armed for `cpu_budget_us` of CPU and until `wall_deadline_us`.
-  LimitHit RunGuarded(int64_t cpu_budget_us, int64_t wall_deadline_us,
+  // armed for `budget`, then checks memory. Any limit hit leaves the isolate broken.
+  LimitHit RunGuarded(const EntryBudget& budget,
                       absl::FunctionRef<void(v8::Local<v8::Context>)> fn);
+  // Runs the tasks V8 posted for this isolate, under the function's limits again.
+  void RunPlatformTasksGuarded();
+  // Called by the MemoryGuard, on this isolate's thread inside V8, just before that thread
+  // stops for good: answers the invocation in progress without calling into V8 and tells
+  // the watchdog this worker will not come back.
+  void AnswerStuck();
   void CallHandler(v8::Local<v8::Context> context);
   void AfterJs(LimitHit hit);
   void Finish(v1::Outcome outcome, absl::string_view error);
@@ -133,10 +141,7 @@ class FunctionIsolate final : public ConsoleSink {
   void StartDeadlineTimer();
 
   static void OnDone(const v8::FunctionCallbackInfo<v8::Value>& info);
-  void TakeResult(const v8::FunctionCallbackInfo<v8::Value>& info);
-  static size_t OnNearHeapLimit(void* data, size_t current_limit, size_t initial_limit);
-  int64_t MemoryOf(v8::HeapStatistics& heap) const;
-  // MemoryOf the isolate now.
+  // What the isolate holds in memory now (MemoryGuard::ResidentBytes).
   int64_t MeasureMemory();
   // Updates memory_bytes_ and the function's total.
   void SetMemoryBytes(int64_t bytes);
@@ -144,7 +149,9 @@ class FunctionIsolate final : public ConsoleSink {
   std::shared_ptr<const FunctionSpec> spec_;  // Null until Load().
   const WorkerContext worker_;
   const uint32_t memory_mb_;
-  std::unique_ptr<LimitedArrayBufferAllocator> allocator_;
+  const LimitEnforcer limits_;
+  MemoryGuard memory_;  // Outlives isolate_: its allocator and callbacks serve V8.
+  ConsoleCapture console_;
   v8::StartupData function_blob_{};  // V8 keeps a pointer to it for the isolate's life.
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
@@ -158,14 +165,14 @@ class FunctionIsolate final : public ConsoleSink {
   // The invocation in progress, if any.
   std::unique_ptr<Invocation> current_;
   FinishedCallback on_finished_;
-  bool result_ready_ = false;   // `done` was called for current_.
-  bool heap_exceeded_ = false;  // Set by OnNearHeapLimit.
-  bool broken_ = false;         // A limit was hit: never reuse.
+  bool result_ready_ = false;  // `done` was called for current_.
+  bool broken_ = false;        // A limit was hit: never reuse.
   bool cold_ = false;
   int64_t boot_us_ = 0;
   int64_t run_start_us_ = 0;
   int64_t cpu_used_us_ = 0;
-  size_t log_bytes_ = 0;
+  // CPU of the top level run by Load(); part of the cost of the cold start that loaded it.
+  int64_t top_level_cpu_us_ = 0;
   uv_timer_t* deadline_timer_ = nullptr;  // Freed in its close callback.
 
   uint64_t invocations_ = 0;

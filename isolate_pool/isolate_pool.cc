@@ -29,7 +29,8 @@ IsolatePoolOptions Normalized(IsolatePoolOptions options) {
 
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
     : options_(Normalized(options)),
-      watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers)),
+      watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers,
+                                                    int64_t{options_.wedge_grace_ms} * 1000)),
       booter_(options_.reserve_per_worker > 0
                   ? std::make_unique<ReserveBooter>(size_t{options_.isolate_page_stock_mb} << 20)
                   : nullptr),
@@ -47,9 +48,35 @@ IsolatePool::~IsolatePool() {
   // Then the booter's thread: its deliveries post to workers. Then the workers (their
   // isolates may still be armed in the watchdog); they may still call the stopped booter.
   if (booter_ != nullptr) booter_->Stop();
+  // A wedged worker's thread is still inside V8 and cannot be joined: it is left to the
+  // process's exit, with what it may still touch (the booter, the watchdog).
+  bool left_wedged = false;
+  for (int i = 0; i < workers(); ++i) {
+    if (watchdog_->Wedged(i)) {
+      (void)workers_[i].release();
+      left_wedged = true;
+    }
+  }
   workers_.clear();
+  if (left_wedged) {
+    (void)booter_.release();
+    (void)watchdog_.release();
+    return;
+  }
   booter_.reset();
   watchdog_.reset();
+}
+
+bool IsolatePool::Wedged(int worker) const { return watchdog_->Wedged(worker); }
+
+int IsolatePool::WedgedWorkers() const {
+  int wedged = 0;
+  for (int i = 0; i < workers(); ++i) wedged += watchdog_->Wedged(i) ? 1 : 0;
+  return wedged;
+}
+
+void IsolatePool::SetWedgeListener(std::function<void()> listener) {
+  watchdog_->SetWedgeListener(std::move(listener));
 }
 
 void IsolatePool::Prepare(int worker, std::shared_ptr<const FunctionSpec> spec,

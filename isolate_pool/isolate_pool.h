@@ -7,6 +7,7 @@
 #ifndef HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
 #define HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,6 +67,14 @@ class IsolatePool {
 
   // Invocations handed to `worker` and not finished yet (for placement and admission).
   int Inflight(int worker) const;
+
+  // Whether `worker` is wedged: its JavaScript was terminated and has not come back within
+  // options().wedge_grace_ms (see ExecutionWatchdog). Placement skips it. Any thread.
+  bool Wedged(int worker) const;
+  int WedgedWorkers() const;
+  // Told (on some thread, no lock held) whenever a worker becomes wedged or comes back.
+  // Set once, before any invocation.
+  void SetWedgeListener(std::function<void()> listener);
 
   // Memory of disposed isolates kept for the next ones (process-wide; any thread).
   struct MemoryReuse {

@@ -25,9 +25,15 @@ struct IsolatePoolOptions {
   uint32_t boot_cpu_ms = 2'000;
   uint32_t boot_timeout_ms = 5'000;
 
+  // A worker whose JavaScript was terminated and has not come back after this long is
+  // wedged (a native loop that does not look for termination): no new work goes to it, and
+  // the agent reports NOT_SERVING until it comes back.
+  uint32_t wedge_grace_ms = 1'000;
+
   // Caps on what one invocation may produce (PRODUCT.md section 6).
   size_t max_response_body_bytes = 16u << 20;
   size_t max_response_headers = 256;
+  size_t max_response_header_bytes = 64u << 10;  // Names and values together.
   size_t max_log_entries = 256;
   size_t max_log_bytes = 64u << 10;
 

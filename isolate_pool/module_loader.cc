@@ -7,6 +7,7 @@
 #include <v8-promise.h>
 #include <v8-script.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -36,10 +37,10 @@ std::string ToStdString(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 std::string DescribeException(v8::Isolate* isolate, v8::Local<v8::Context> context,
                               const v8::TryCatch& try_catch, absl::string_view resource) {
   v8::Local<v8::Message> message = try_catch.Message();
-  std::string text = ToStdString(isolate, try_catch.Exception());
+  std::string text = ToStdStringCapped(isolate, try_catch.Exception(), kMaxExceptionTextBytes);
   v8::Local<v8::Value> stack;
   if (try_catch.StackTrace(context).ToLocal(&stack) && stack->IsString()) {
-    std::string stack_text = ToStdString(isolate, stack);
+    std::string stack_text = ToStdStringCapped(isolate, stack, kMaxExceptionTextBytes);
     if (stack_text.find(text) != std::string::npos) text = std::move(stack_text);
   }
   if (message.IsEmpty()) return text;
@@ -92,7 +93,8 @@ absl::StatusOr<v8::Local<v8::Value>> EvaluateFunctionModule(v8::Local<v8::Contex
   if (isolate->IsExecutionTerminating()) return v8::Local<v8::Value>();
   if (module->GetStatus() == v8::Module::kErrored) {
     return absl::InvalidArgumentError(
-        absl::StrCat("top-level code threw: ", ToStdString(isolate, module->GetException())));
+        absl::StrCat("top-level code threw: ",
+                     ToStdStringCapped(isolate, module->GetException(), kMaxExceptionTextBytes)));
   }
   if (evaluation->IsPromise() && evaluation.As<v8::Promise>()->State() == v8::Promise::kPending) {
     return absl::InvalidArgumentError("top-level await did not settle while loading");
@@ -112,7 +114,8 @@ absl::StatusOr<v8::Local<v8::Value>> EvaluateFunctionModule(v8::Local<v8::Contex
     return absl::InternalError("the runtime's checkHandler() threw");
   }
   if (!problem->IsNullOrUndefined()) {
-    return absl::InvalidArgumentError(absl::StrCat(resource, ": ", ToStdString(isolate, problem)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(resource, ": ", ToStdStringCapped(isolate, problem, kMaxExceptionTextBytes)));
   }
   return handler;
 }

@@ -24,8 +24,11 @@ namespace hearth {
 // UTF-8 of `value` (or "<unprintable>").
 std::string ToStdString(v8::Isolate* isolate, v8::Local<v8::Value> value);
 
+// The most error text (an exception's message or stack) copied out of an isolate.
+inline constexpr size_t kMaxExceptionTextBytes = 16 << 10;
+
 // "hello.js:3:14: SyntaxError: Unexpected token '}'" for errors with a location, otherwise
-// the stack (or the message) of the exception.
+// the stack (or the message) of the exception; at most kMaxExceptionTextBytes of either.
 std::string DescribeException(v8::Isolate* isolate, v8::Local<v8::Context> context,
                               const v8::TryCatch& try_catch, absl::string_view resource);
 

@@ -9,9 +9,11 @@
 #include <v8-template.h>
 #include <v8-typed-array.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
 // references, so serializing any heap holding a namespace (and every evaluated module gets
@@ -122,9 +124,8 @@ void Log(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* sink = static_cast<ConsoleSink*>(isolate->GetData(kConsoleSinkSlot));
   if (sink == nullptr) return;
   v8::String::Utf8Value level(isolate, info[0]);
-  v8::String::Utf8Value message(isolate, info[1]);
-  sink->OnConsole(std::string_view(*level, level.length()),
-                  std::string_view(*message, message.length()));
+  const std::string message = ToStdStringCapped(isolate, info[1], sink->ConsoleRoom());
+  sink->OnConsole(std::string_view(*level, level.length()), message);
 }
 
 void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
@@ -215,6 +216,30 @@ bool IsValidUtf8(std::string_view data) {
     i += extra + 1;
   }
   return true;
+}
+
+std::string ToStdStringCapped(v8::Isolate* isolate, v8::Local<v8::Value> value, size_t max_bytes) {
+  v8::Local<v8::String> string;
+  if (value.IsEmpty() || !value->ToString(isolate->GetCurrentContext()).ToLocal(&string)) {
+    return "<unprintable>";
+  }
+  // Length() counts UTF-16 units; each is at most 3 UTF-8 bytes.
+  const size_t units = static_cast<size_t>(string->Length());
+  if (units * 3 <= max_bytes) {
+    v8::String::Utf8Value utf8(isolate, string);
+    return std::string(*utf8, utf8.length());
+  }
+  std::string out(max_bytes, '\0');
+  int units_read = 0;
+  const int written =
+      string->WriteUtf8(isolate, out.data(), static_cast<int>(max_bytes), &units_read,
+                        v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  out.resize(static_cast<size_t>(std::max(written, 0)));
+  if (static_cast<size_t>(units_read) < units) {
+    out += "... [" + std::to_string(units - static_cast<size_t>(units_read)) +
+           " more characters cut by the agent]";
+  }
+  return out;
 }
 
 }  // namespace hearth

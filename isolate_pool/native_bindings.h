@@ -10,6 +10,7 @@
 #include <v8-object.h>
 #include <v8-typed-array.h>
 
+#include <string>
 #include <string_view>
 
 namespace hearth {
@@ -18,6 +19,9 @@ namespace hearth {
 class ConsoleSink {
  public:
   virtual ~ConsoleSink() = default;
+  // Bytes of console text the sink still keeps for the JavaScript running now: the binding
+  // copies no more than this out of the isolate (0: only a note of what was cut).
+  virtual size_t ConsoleRoom() const = 0;
   virtual void OnConsole(std::string_view level, std::string_view message) = 0;
 };
 
@@ -40,6 +44,12 @@ v8::MaybeLocal<v8::Uint8Array> NewUint8Array(v8::Isolate* isolate, size_t length
 
 // A V8 string of UTF-8 `text` (which must be shorter than v8::String::kMaxLength).
 v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view text);
+
+// UTF-8 of `value`, at most `max_bytes` of it copied out of the isolate (never more: a
+// function's 100 MB error message costs the agent `max_bytes`), followed by a note of what
+// was cut. Non-strings are converted with ToString, which may run the function's code: call
+// it only where the watchdog guards the isolate.
+std::string ToStdStringCapped(v8::Isolate* isolate, v8::Local<v8::Value> value, size_t max_bytes);
 
 // True if `data` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
 bool IsValidUtf8(std::string_view data);

@@ -138,10 +138,14 @@ const V8State& State() {
 
 void EnsureV8Initialized() { State(); }
 
-void RunPlatformTasks(v8::Isolate* isolate) {
+void RunPlatformTasks(v8::Isolate* isolate, int max_tasks) {
   // libplatform's helpers work on its own platform, not on the one V8 was given.
   v8::Platform* platform = State().platform->default_platform();
-  while (v8::platform::PumpMessageLoop(platform, isolate)) {
+  // Bounded, and not past a termination: a task V8 re-posts when it could not finish (a
+  // FinalizationRegistry cleanup that was terminated) would otherwise run forever.
+  for (int i = 0; i < max_tasks && !isolate->IsExecutionTerminating() &&
+                  v8::platform::PumpMessageLoop(platform, isolate);
+       ++i) {
   }
 }
 

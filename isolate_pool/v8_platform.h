@@ -17,7 +17,7 @@ void EnsureV8Initialized();
 
 // Runs the platform's pending foreground tasks for `isolate` (GC finalisation and the
 // like). The caller holds the isolate's Locker and has entered it.
-void RunPlatformTasks(v8::Isolate* isolate);
+void RunPlatformTasks(v8::Isolate* isolate, int max_tasks);
 // After Isolate::Dispose: without it the default platform keeps a task runner per dead
 // isolate.
 void ForgetDisposedIsolate(v8::Isolate* isolate);

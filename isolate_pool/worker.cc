@@ -31,7 +31,15 @@ v1::Outcome OutcomeOfBootFailure(const absl::Status& status) {
 
 Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
                const IsolatePoolOptions* options)
-    : booter_(booter) {
+    : parked_(options->max_parked_per_function,
+              [this](std::unique_ptr<Invocation> expired) {
+                const std::string why = absl::StrCat(
+                    "the invocation's deadline passed while it waited for a free isolate of '",
+                    expired->function->name, "' (at its max_isolates of ",
+                    expired->function->pool.max_isolates, ")");
+                AnswerUnrun(std::move(expired), v1::OUTCOME_TIMEOUT, why);
+              }),
+      booter_(booter) {
   EnsureV8Initialized();  // V8 is initialised before any worker creates an isolate.
   context_.worker_index = index;
   context_.watchdog = watchdog;
@@ -39,13 +47,10 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
   thread_ = std::make_unique<LoopThread>(
       absl::StrCat("hearth-w", index), [this] { context_.cpu_clock = ThisThreadCpuClock(); },
       [this] {
-        for (auto& [name, queue] : parked_) {
-          for (auto& invocation : queue) {
-            std::move(invocation->done)(
-                absl::UnavailableError("the agent shut down before the invocation started"));
-          }
+        for (auto& invocation : parked_.TakeAll()) {
+          std::move(invocation->done)(
+              absl::UnavailableError("the agent shut down before the invocation started"));
         }
-        parked_.clear();
         // Busy isolates answer their invocations ("agent shut down") as they go.
         busy_.clear();
         idle_.clear();
@@ -55,6 +60,7 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
   thread_->Post([this] {
+    parked_.Start(context_.loop);
     ScheduleRefill();
     uv_timer_init(context_.loop, &sweep_timer_);
     sweep_timer_.data = this;
@@ -186,11 +192,17 @@ Worker::~Worker() { thread_->Stop(); }
 
 void Worker::Invoke(std::unique_ptr<Invocation> invocation) {
   inflight_.fetch_add(1, std::memory_order_relaxed);
+  // An invocation stops counting against this worker as its answer goes out, not when the
+  // worker is done tidying up after it: a caller that sends its next request as soon as it
+  // has the answer must find this worker (and the isolate it just used) free.
+  invocation->done = [this, done = std::move(invocation->done)](absl::Status status) mutable {
+    inflight_.fetch_sub(1, std::memory_order_relaxed);
+    std::move(done)(std::move(status));
+  };
   PostOrElse(
       *thread_, std::move(invocation),
       [this](std::unique_ptr<Invocation> accepted) { RunInvocation(std::move(accepted)); },
-      [this](std::unique_ptr<Invocation> refused) {
-        inflight_.fetch_sub(1, std::memory_order_relaxed);
+      [](std::unique_ptr<Invocation> refused) {
         std::move(refused->done)(absl::UnavailableError("the agent is shutting down"));
       });
 }
@@ -272,13 +284,8 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   const int64_t started = MonotonicMicros();
   v1::InvokeResponse& response = *invocation->response;
   if (started >= invocation->deadline_us) {
-    response.set_outcome(v1::OUTCOME_TIMEOUT);
-    response.set_error("the invocation's deadline passed while it was queued");
-    response.mutable_report()->set_queue_us(started - invocation->accepted_us);
-    response.mutable_report()->set_worker(context_.worker_index);
-    inflight_.fetch_sub(1, std::memory_order_relaxed);
-    std::move(invocation->done)(absl::OkStatus());
-    return;
+    return AnswerUnrun(std::move(invocation), v1::OUTCOME_TIMEOUT,
+                       "the invocation's deadline passed while it was queued");
   }
 
   std::unique_ptr<FunctionIsolate> isolate;
@@ -302,7 +309,6 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
       report.set_worker(context_.worker_index);
       invocation->function->observer->OnInvocationDone(response,
                                                        MonotonicMicros() - invocation->accepted_us);
-      inflight_.fetch_sub(1, std::memory_order_relaxed);
       std::move(invocation->done)(absl::OkStatus());
       return;
     }
@@ -332,33 +338,32 @@ bool Worker::BusyHere(const std::string& name) const {
 }
 
 void Worker::Park(std::unique_ptr<Invocation> invocation, bool at_front) {
-  const FunctionSpec& spec = *invocation->function;
-  std::deque<std::unique_ptr<Invocation>>& queue = parked_[spec.name];
+  const std::shared_ptr<const FunctionSpec> spec = invocation->function;
   // Waiting only makes sense for an isolate that will come free on this worker.
-  if (BusyHere(spec.name) && queue.size() < context_.options->max_parked_per_function) {
-    if (at_front) {
-      queue.push_front(std::move(invocation));
-    } else {
-      queue.push_back(std::move(invocation));
-    }
-    return;
-  }
-  if (queue.empty()) parked_.erase(spec.name);
-  inflight_.fetch_sub(1, std::memory_order_relaxed);
+  if (BusyHere(spec->name) && parked_.Park(invocation, at_front)) return;
   std::move(invocation->done)(absl::ResourceExhaustedError(
-      absl::StrCat("function '", spec.name, "' is at its max_isolates (", spec.pool.max_isolates,
+      absl::StrCat("function '", spec->name, "' is at its max_isolates (", spec->pool.max_isolates,
                    ") and cannot take more invocations now")));
 }
 
 void Worker::ResumeParked(const std::string& name) {
-  auto it = parked_.find(name);
-  if (it == parked_.end()) return;
-  std::unique_ptr<Invocation> next = std::move(it->second.front());
-  it->second.pop_front();
-  if (it->second.empty()) parked_.erase(it);
+  std::unique_ptr<Invocation> next = parked_.Next(name);
+  if (next == nullptr) return;
   // Warm on the isolate that just came free, a new one if that one was retired, or back
   // to the head of the queue if another invocation took the room meanwhile.
   RunInvocation(std::move(next), /*resumed=*/true);
+}
+
+void Worker::AnswerUnrun(std::unique_ptr<Invocation> invocation, v1::Outcome outcome,
+                         std::string error) {
+  const int64_t now = MonotonicMicros();
+  v1::InvokeResponse& response = *invocation->response;
+  response.set_outcome(outcome);
+  response.set_error(std::move(error));
+  response.mutable_report()->set_queue_us(now - invocation->accepted_us);
+  response.mutable_report()->set_worker(context_.worker_index);
+  invocation->function->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  std::move(invocation->done)(absl::OkStatus());
 }
 
 void Worker::EnforceMemoryBudget() {
@@ -427,11 +432,10 @@ void Worker::MaybeReplenish(std::shared_ptr<const FunctionSpec> spec) {
 
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {
   assert(thread_->IsLoopThread());
-  inflight_.fetch_sub(1, std::memory_order_relaxed);
   auto node = busy_.extract(isolate);
   if (node.empty()) return;  // Shutting down: busy_ is being cleared.
   isolate->spec()->stats->busy_isolates.fetch_sub(1, std::memory_order_relaxed);
-  if (parked_.contains(isolate->spec()->name)) {
+  if (parked_.Waiting(isolate->spec()->name)) {
     // Not from inside the finishing isolate's call stack: a task of its own.
     thread_->Post([this, name = isolate->spec()->name] { ResumeParked(name); });
   }

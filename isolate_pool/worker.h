@@ -19,6 +19,7 @@
 #include "common/loop_thread.h"
 #include "isolate_pool/function_isolate.h"
 #include "isolate_pool/invocation.h"
+#include "isolate_pool/parking_queue.h"
 #include "isolate_pool/reserve_booter.h"
 #include "isolate_pool/worker_context.h"
 
@@ -82,6 +83,9 @@ class Worker {
   // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.
   void Park(std::unique_ptr<Invocation> invocation, bool at_front);
   void ResumeParked(const std::string& name);
+  // Answers an invocation that will not run here: its outcome and why, reported and counted
+  // like any other.
+  void AnswerUnrun(std::unique_ptr<Invocation> invocation, v1::Outcome outcome, std::string error);
   // After an isolate of `spec` was retired: boots a replacement in a task of its own when
   // the function is below its min_warm and `spec` is still its current version.
   void MaybeReplenish(std::shared_ptr<const FunctionSpec> spec);
@@ -98,7 +102,7 @@ class Worker {
   absl::flat_hash_map<std::string, std::vector<std::unique_ptr<FunctionIsolate>>> idle_;
   absl::flat_hash_map<FunctionIsolate*, std::unique_ptr<FunctionIsolate>> busy_;
   // Invocations waiting for their function to drop below max_isolates, in arrival order.
-  absl::flat_hash_map<std::string, std::deque<std::unique_ptr<Invocation>>> parked_;
+  ParkingQueue parked_;
   ReserveBooter* const booter_;
   std::vector<std::unique_ptr<FunctionIsolate>> reserve_;  // Blank, default memory limit.
   // By function name: at most one isolate primed from the function's snapshot, for

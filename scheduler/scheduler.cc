@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -55,8 +56,17 @@ void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
   pending->done = std::move(done);
   pending->left = count;
   const int home = PickWorker(spec->name);
+  std::vector<int> healthy;  // From the home worker on; a wedged worker prepares nothing.
+  for (int i = 0; home >= 0 && i < pool_->workers(); ++i) {
+    if (!pool_->Wedged((home + i) % pool_->workers()))
+      healthy.push_back((home + i) % pool_->workers());
+  }
+  if (healthy.empty()) {
+    return std::move(pending->done)(absl::UnavailableError(
+        "every worker is wedged in a function that does not stop; retry on another node"));
+  }
   for (int i = 0; i < count; ++i) {
-    pool_->Prepare((home + i) % pool_->workers(), spec, [this, pending](absl::Status status) {
+    pool_->Prepare(healthy[i % healthy.size()], spec, [this, pending](absl::Status status) {
       {
         absl::MutexLock lock(&pending->mu);
         if (pending->status.ok()) pending->status = std::move(status);
@@ -99,6 +109,10 @@ absl::Status Scheduler::Submit(const std::string& name, std::unique_ptr<Invocati
     return absl::NotFoundError(absl::StrCat("function '", name, "' not found"));
   }
   const int worker = PickWorker(name);
+  if (worker < 0) {
+    return absl::UnavailableError(
+        "every worker is wedged in a function that does not stop; retry on another node");
+  }
   if (pool_->Inflight(worker) >= options_.max_inflight_per_worker) {
     return absl::ResourceExhaustedError(absl::StrCat("overloaded: every worker has ",
                                                      options_.max_inflight_per_worker,
@@ -121,12 +135,14 @@ int Scheduler::Inflight() const {
 int Scheduler::PickWorker(const std::string& name) const {
   // Start at the function's home worker and take the first with the least work: an idle
   // agent always picks the home worker, where the function's warm isolates are.
+  // A wedged worker (ExecutionWatchdog) gets nothing new.
   const int workers = pool_->workers();
   const int home = static_cast<int>(absl::Hash<std::string>{}(name) % workers);
-  int best = home;
-  int best_load = pool_->Inflight(home);
-  for (int step = 1; step < workers && best_load > 0; ++step) {
+  int best = -1;
+  int best_load = INT32_MAX;
+  for (int step = 0; step < workers && best_load > 0; ++step) {
     const int candidate = (home + step) % workers;
+    if (pool_->Wedged(candidate)) continue;
     const int load = pool_->Inflight(candidate);
     if (load < best_load) best = candidate, best_load = load;
   }

@@ -57,6 +57,8 @@ class Scheduler {
  private:
   void PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);
+  // The function's home worker, or the least loaded after it; -1 when every worker is
+  // wedged.
   int PickWorker(const std::string& name) const;
 
   IsolatePool* const pool_;

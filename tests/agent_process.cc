@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -105,13 +106,12 @@ TempDir::~TempDir() {
 
 absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
     const std::vector<std::string>& extra_args) {
-  std::vector<std::string> args = {AgentBinary(),
-                                   "--grpc-listen",
-                                   "127.0.0.1:0",
-                                   "--metrics-listen",
-                                   "127.0.0.1:0",
-                                   "--workers",
-                                   "2"};
+  std::vector<std::string> args = {AgentBinary(), "--grpc-listen", "127.0.0.1:0",
+                                   "--metrics-listen", "127.0.0.1:0"};
+  // Two workers unless the test says how many.
+  if (std::find(extra_args.begin(), extra_args.end(), "--workers") == extra_args.end()) {
+    args.insert(args.end(), {"--workers", "2"});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError("pipe");

@@ -1419,6 +1419,73 @@
     }
   }
 
+  // ===== Containment: built-ins that would not stop =========================================
+  //
+  // V8 10.2 runs a few built-ins as native loops that never look for a termination request.
+  // On a sparse array (`new Array(1e8)`: no elements, a huge length) Array.prototype.fill
+  // and Array.from create one element per index in such a loop: a few bytes of source become
+  // gigabytes of heap, and neither the watchdog nor the memory limit can stop the loop before
+  // V8 aborts the process. Past kLongLoop indexes they run here, as JavaScript loops, which
+  // stop when told (the CPU or memory limit); below it, the built-ins run as before.
+  // docs/SECURITY.md lists what is known to remain.
+  {
+    const kLongLoop = 1 << 20;
+    const ArrayPrototype = Array.prototype;
+    const builtinFill = ArrayPrototype.fill;
+    const builtinFrom = Array.from;
+    const ArrayCtor = Array;
+    const NumberMaxSafeInteger = Number.MAX_SAFE_INTEGER;
+    const SymbolIterator = Symbol.iterator;
+    const toIntegerOrInfinity = (value) => {
+      const number = +value;
+      return number !== number ? 0 : MathTrunc(number);
+    };
+    const toLength = (value) => MathMin(MathMax(toIntegerOrInfinity(value), 0),
+                                        NumberMaxSafeInteger);
+    const relativeIndex = (value, length, fallback) => {
+      const relative = value === undefined ? fallback : toIntegerOrInfinity(value);
+      return relative < 0 ? MathMax(length + relative, 0) : MathMin(relative, length);
+    };
+    const methods = {
+      fill(value, start = undefined, end = undefined) {
+        if (this === null || this === undefined) return ReflectApply(builtinFill, this, []);
+        const object = Object(this);
+        const length = toLength(object.length);
+        if (length <= kLongLoop) return ReflectApply(builtinFill, object, [value, start, end]);
+        const first = relativeIndex(start, length, 0);
+        const final = relativeIndex(end, length, length);
+        for (let k = first; k < final; k++) object[k] = value;  // Strict: throws on failure.
+        return object;
+      },
+      from(items, mapFn = undefined, thisArg = undefined) {
+        // Iterables other than arrays hold what they yield (bounded by memory): built-in.
+        const iterable = items !== null && items !== undefined &&
+                         typeof items[SymbolIterator] === 'function';
+        if (items === null || items === undefined || (iterable && !ArrayIsArray(items)) ||
+            toLength(items.length) <= kLongLoop) {
+          return ReflectApply(builtinFrom, this, [items, mapFn, thisArg]);
+        }
+        if (mapFn !== undefined && typeof mapFn !== 'function') {
+          throw new TypeError(`${typeof mapFn} is not a function`);
+        }
+        const length = toLength(items.length);
+        const result = typeof this === 'function' ? new this(length) : new ArrayCtor(length);
+        for (let k = 0; k < length; k++) {
+          const value = items[k];
+          result[k] = mapFn === undefined ? value : ReflectApply(mapFn, thisArg, [value, k]);
+        }
+        result.length = length;
+        return result;
+      },
+    };
+    ObjectDefineProperty(ArrayPrototype, 'fill', {
+      value: methods.fill, writable: true, enumerable: false, configurable: true,
+    });
+    ObjectDefineProperty(ArrayCtor, 'from', {
+      value: methods.from, writable: true, enumerable: false, configurable: true,
+    });
+  }
+
   // ===== Internals: the host's entry points ================================================
 
   const kExpected = 'expected a Response, string, Uint8Array, ArrayBuffer or plain object';

@@ -1,0 +1,1 @@
+export default () => String(eval("1 + 1") + new Function("return 2")());

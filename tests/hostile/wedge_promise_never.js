@@ -1,0 +1,2 @@
+// Its response never comes: the wall-clock limit ends it.
+export default () => new Promise(() => {});
