@@ -82,6 +82,7 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
       .registry = registry_.get(),
       .pool = pool_.get(),
       .metrics = metrics_.get(),
+      .deploys = &deploys_,
       .state = state_ ? &*state_ : nullptr,
       .auth_token = std::move(auth_token),
       .deploy_caps = options.deploy_caps,
@@ -128,15 +129,27 @@ void AgentServer::Drain(uint32_t grace_ms) {
   if (drained_) return;
   drained_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
+  // New deploys, undeploys and invocations are refused from here on; accepted ones go on.
+  deploys_.StopAccepting();
   scheduler_->StopAccepting();
   const absl::Time give_up = absl::Now() + absl::Milliseconds(grace_ms);
-  while (scheduler_->Inflight() > 0 && absl::Now() < give_up) {
+  while ((scheduler_->Inflight() > 0 || deploys_.in_flight() > 0) && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(5));  // Main thread, off every loop: polling is fine.
   }
-  if (int left = scheduler_->Inflight(); left > 0) {
-    spdlog::warn("drain: {} invocations still running after {} ms; answering UNAVAILABLE", left,
-                 grace_ms);
+  const int invocations = scheduler_->Inflight();
+  const int deploys = deploys_.in_flight();
+  if (invocations > 0 || deploys > 0) {
+    spdlog::warn(
+        "drain: {} invocations and {} deploys or undeploys still in flight after {} ms; "
+        "answering UNAVAILABLE",
+        invocations, deploys, grace_ms);
   }
+  // Deploys still waiting behind another of their name are answered now and no more start;
+  // then nothing enters the pool through the scheduler any more, and the deploys still
+  // inside it are answered UNAVAILABLE (unpublished, unsaved) as the pool's destruction
+  // hands them back.
+  deploys_.Abandon();
+  scheduler_->Close();
   // Workers answer whatever is still running, then stop; every reactor is finished.
   pool_collector_->Detach();
   pool_.reset();

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "agent/agent_options.h"
 #include "agent/agent_service.h"
+#include "agent/deploy_sequencer.h"
 #include "agent/metrics.h"
 #include "agent/pool_collector.h"
 #include "agent/state_store.h"
@@ -32,8 +33,9 @@ class AgentServer {
   int metrics_port() const { return metrics_port_; }
   size_t restored_functions() const { return restored_; }
 
-  // Refuses new work, lets running invocations finish for up to `grace_ms`, answers the
-  // rest with UNAVAILABLE, and stops serving. Returns when the process may exit.
+  // Refuses new work, lets running invocations, deploys and undeploys finish for up to
+  // `grace_ms`, answers the rest with UNAVAILABLE, and stops serving. Returns when the
+  // process may exit.
   void Drain(uint32_t grace_ms);
 
  private:
@@ -41,6 +43,9 @@ class AgentServer {
   absl::Status Init(const AgentOptions& options);
   absl::Status Restore();
 
+  // First: the deploys in flight hold it until their last callback, which may come from
+  // the pool's destruction.
+  DeploySequencer deploys_;
   std::unique_ptr<AgentMetrics> metrics_;
   std::unique_ptr<IsolatePool> pool_;
   std::shared_ptr<PoolCollector> pool_collector_;  // Shared with the exposer.

@@ -92,12 +92,19 @@ grpc::ServerUnaryReactor* AgentService::Deploy(grpc::CallbackServerContext* cont
                                                const v1::DeployRequest* request,
                                                v1::DeployResponse* response) {
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
-  if (deps_.scheduler->draining()) {
-    return FinishNow(context, absl::UnavailableError("the agent is draining"));
-  }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  StartDeploy(*request, response,
-              [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  // `request` and `response` stay valid until Finish, however long the deploy waits for
+  // those requested before it.
+  absl::Status queued = deps_.deploys->Run(request->name(), [this, reactor, request, response](
+                                                                absl::Status turn,
+                                                                DeploySequencer::Done done) {
+    if (!turn.ok()) return reactor->Finish(ToGrpcStatus(turn));
+    StartDeploy(*request, response, [reactor, done = std::move(done)](absl::Status status) mutable {
+      reactor->Finish(ToGrpcStatus(status));
+      std::move(done)();  // After the state-dir write, in StartDeploy.
+    });
+  });
+  if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
   return reactor;
 }
 
@@ -117,9 +124,16 @@ grpc::ServerUnaryReactor* AgentService::Undeploy(grpc::CallbackServerContext* co
                                                  const v1::UndeployRequest* request,
                                                  v1::UndeployResponse* /*response*/) {
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
-  absl::Status status = deps_.scheduler->Undeploy(request->name());
-  if (status.ok() && deps_.state != nullptr) status = deps_.state->Remove(request->name());
-  return FinishNow(context, status);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status queued = deps_.deploys->Run(
+      request->name(), [this, reactor, request](absl::Status status, DeploySequencer::Done done) {
+        if (status.ok()) status = deps_.scheduler->Undeploy(request->name());
+        if (status.ok() && deps_.state != nullptr) status = deps_.state->Remove(request->name());
+        reactor->Finish(ToGrpcStatus(status));
+        std::move(done)();
+      });
+  if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* AgentService::ListFunctions(grpc::CallbackServerContext* context,

@@ -2,6 +2,13 @@
 // wire messages and our types, checks the caller's token, and hands work to the
 // Scheduler. Errors become gRPC statuses here and nowhere else.
 //
+// Deploys and undeploys go through a DeploySequencer: those of one name take effect in the
+// order they were requested, each with its state-dir write. A Deploy whose caller cancels
+// or runs out of deadline still runs to completion (it may already be waiting behind
+// others of its name, and skipping it would make "the last request wins" depend on who
+// gave up): its reactor is finished exactly once, when it completes, and gRPC discards the
+// status of a call that is gone.
+//
 // Thread: gRPC calls it on its own threads; reactors are finished exactly once, from the
 // gRPC thread when refused up front or from a worker thread when the work is done.
 #ifndef HEARTH_AGENT_AGENT_SERVICE_H_
@@ -9,6 +16,7 @@
 
 #include <string>
 
+#include "agent/deploy_sequencer.h"
 #include "agent/function_spec_builder.h"
 #include "agent/metrics.h"
 #include "agent/request_validation.h"
@@ -23,6 +31,8 @@ struct AgentServiceDeps {
   FunctionRegistry* registry = nullptr;
   const IsolatePool* pool = nullptr;
   AgentMetrics* metrics = nullptr;
+  // Orders deploys and undeploys by name; refuses new ones in a drain.
+  DeploySequencer* deploys = nullptr;
   const StateStore* state = nullptr;  // Null: nothing is persisted.
   std::string auth_token;             // Empty: no authentication.
   DeployCaps deploy_caps;
@@ -51,8 +61,9 @@ class AgentService final : public v1::Agent::CallbackService {
   grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse>* InvokeStream(
       grpc::CallbackServerContext* context) override;
 
-  // Deploys without a caller (used to restore the state dir at start-up); blocks until
-  // the function is loaded or refused.
+  // Deploys without a caller (used to restore the state dir at start-up, before the service
+  // serves, so nothing else deploys meanwhile); blocks until the function is loaded or
+  // refused.
   absl::Status DeployBlocking(const v1::DeployRequest& request);
 
  private:

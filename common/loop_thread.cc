@@ -28,23 +28,30 @@ LoopThread::LoopThread(std::string name, Task on_start, Task on_stop) : name_(st
 
 LoopThread::~LoopThread() { Stop(); }
 
+// The wake-up is sent under mu_: the loop closes `wake_` (and its file descriptors) only
+// after OnWake saw `stopping_` under mu_, so a send made while holding mu_ with
+// `stopping_` false always reaches a live handle. Sent after unlocking, it could reach a
+// closed loop (libuv aborts on the bad descriptor) or a destroyed LoopThread. The send is
+// one atomic exchange when a wake-up is already pending, one write(2) otherwise.
 bool LoopThread::Post(Task task) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return false;
-    pending_.push_back(std::move(task));
-  }
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return false;
+  pending_.push_back(std::move(task));
   uv_async_send(&wake_);
   return true;
 }
 
 void LoopThread::Stop() {
+  // Serialises concurrent Stop() calls: one joins, the others wait for it.
+  absl::MutexLock join_lock(&join_mu_);
   if (joined_) return;
   {
     absl::MutexLock lock(&mu_);
-    stopping_ = true;
+    if (!stopping_) {
+      stopping_ = true;
+      uv_async_send(&wake_);  // Under mu_, for the reason given at Post.
+    }
   }
-  uv_async_send(&wake_);
   thread_.join();
   joined_ = true;
 }

@@ -37,7 +37,7 @@ class LoopThread {
   bool Post(Task task) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Runs the queued tasks, then on_stop, closes every handle on the loop and joins.
-  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_, join_mu_);
 
   uv_loop_t* loop() { return &loop_; }
   bool IsLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
@@ -53,7 +53,8 @@ class LoopThread {
   absl::Mutex mu_;
   std::vector<Task> pending_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool joined_ = false;  // Only touched by the thread calling Stop().
+  absl::Mutex join_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  bool joined_ ABSL_GUARDED_BY(join_mu_) = false;
   std::thread thread_;
 };
 

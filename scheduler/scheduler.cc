@@ -22,24 +22,45 @@ bool Scheduler::draining() const {
   return draining_;
 }
 
+void Scheduler::Close() {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+  closed_ = true;
+  // Held as writer once the condition holds: no Submit or Undeploy is inside either.
+  mu_.Await(absl::Condition(
+      +[](int* users) { return *users == 0; }, &pool_users_));
+}
+
+bool Scheduler::EnterPool() {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return false;
+  ++pool_users_;
+  return true;
+}
+
+void Scheduler::LeavePool() {
+  absl::MutexLock lock(&mu_);
+  --pool_users_;
+}
+
 void Scheduler::Deploy(std::shared_ptr<FunctionSpec> spec,
                        absl::AnyInvocable<void(absl::Status) &&> done) {
-  {
-    absl::ReaderMutexLock lock(&mu_);
-    if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
-  }
+  if (!EnterPool()) return std::move(done)(absl::UnavailableError("the agent is shutting down"));
   // First the top level runs in the snapshot builder (the verdict on the source), then the
   // function's first isolates are prepared, from its snapshot if it got one.
   pool_->MakeSnapshot(spec, [this, spec, done = std::move(done)](absl::Status status) mutable {
     if (!status.ok()) return std::move(done)(std::move(status));
     PrepareAndPublish(std::move(spec), std::move(done));
   });
+  LeavePool();
 }
 
 void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
                                   absl::AnyInvocable<void(absl::Status) &&> done) {
-  absl::ReaderMutexLock lock(&mu_);
-  if (draining_) return std::move(done)(absl::UnavailableError("the agent is draining"));
+  if (!EnterPool()) {
+    return std::move(done)(absl::UnavailableError(
+        absl::StrCat("the agent shut down before function '", spec->name, "' was deployed")));
+  }
   // min_warm isolates (at least one: it proves the function boots), the first on the
   // function's home worker, where its first invocations go, the rest spread over the others.
   // Published once all are up; the first failure is the answer.
@@ -62,6 +83,7 @@ void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
       healthy.push_back((home + i) % pool_->workers());
   }
   if (healthy.empty()) {
+    LeavePool();
     return std::move(pending->done)(absl::UnavailableError(
         "every worker is wedged in a function that does not stop; retry on another node"));
   }
@@ -77,22 +99,31 @@ void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
         absl::MutexLock lock(&pending->mu);
         return pending->status;
       }();
-      if (result.ok()) {
-        std::shared_ptr<const FunctionSpec> previous = registry_->Find(pending->spec->name);
-        registry_->Publish(pending->spec);
-        pool_->RetireOtherVersions(pending->spec->name, pending->spec->version);
-        if (previous != nullptr && previous->version != pending->spec->version) {
-          pool_->ForgetSnapshot(*previous);
-        }
-      }
+      if (result.ok()) result = Publish(pending->spec);
       std::move(pending->done)(std::move(result));
     });
   }
+  LeavePool();
+}
+
+absl::Status Scheduler::Publish(const std::shared_ptr<const FunctionSpec>& spec) {
+  if (!EnterPool()) {
+    // Booted, but the drain's grace ran out and the pool may be going away under us: not
+    // published (and not answered OK, so not persisted either).
+    return absl::UnavailableError(
+        absl::StrCat("the agent shut down before function '", spec->name, "' was deployed"));
+  }
+  std::shared_ptr<const FunctionSpec> previous = registry_->Find(spec->name);
+  registry_->Publish(spec);
+  pool_->RetireOtherVersions(spec->name, spec->version);
+  if (previous != nullptr && previous->version != spec->version) pool_->ForgetSnapshot(*previous);
+  LeavePool();
+  return absl::OkStatus();
 }
 
 absl::Status Scheduler::Undeploy(const std::string& name) {
   absl::ReaderMutexLock lock(&mu_);
-  if (draining_) return absl::UnavailableError("the agent is draining");
+  if (closed_) return absl::UnavailableError("the agent is shutting down");
   std::shared_ptr<const FunctionSpec> removed = registry_->Find(name);
   if (removed == nullptr || !registry_->Remove(name)) {
     return absl::NotFoundError(absl::StrCat("function '", name, "' not found"));
@@ -101,6 +132,7 @@ absl::Status Scheduler::Undeploy(const std::string& name) {
   pool_->ForgetSnapshot(*removed);
   return absl::OkStatus();
 }
+
 absl::Status Scheduler::Submit(const std::string& name, std::unique_ptr<Invocation> invocation) {
   absl::ReaderMutexLock lock(&mu_);
   if (draining_) return absl::UnavailableError("the agent is draining; retry on another node");

@@ -34,10 +34,13 @@ class Scheduler {
   // may give `spec` its snapshot), then boots it in max(1, min_warm) fresh isolates spread
   // over the workers; on success publishes it as the current version of its name (new
   // invocations use it, running ones finish on theirs). `done` runs once, on another
-  // thread. Unavailable (via `done`) while draining.
+  // thread (or inline when refused). Unavailable (via `done`) once Close() has begun, also
+  // for a deploy that was in flight then: it is not published. Deploys of one name must
+  // not overlap (the agent's DeploySequencer orders them); a drain lets those in flight
+  // finish (StopAccepting does not refuse them).
   void Deploy(std::shared_ptr<FunctionSpec> spec, absl::AnyInvocable<void(absl::Status) &&> done)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // NotFound if no such function; Unavailable while draining.
+  // NotFound if no such function; Unavailable once Close() has begun.
   absl::Status Undeploy(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Accepts `invocation` for function `name` or refuses it at once: NotFound (unknown
@@ -46,27 +49,41 @@ class Scheduler {
   absl::Status Submit(const std::string& name, std::unique_ptr<Invocation> invocation)
       ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Refuse new work from now on; running work finishes. When it returns, no caller is
-  // inside the pool through this scheduler any more, so the pool may be destroyed once
-  // the work in flight is done.
+  // Refuse new invocations from now on (Unavailable); running ones finish, and so do
+  // deploys and undeploys already handed over.
   void StopAccepting() ABSL_LOCKS_EXCLUDED(mu_);
   bool draining() const ABSL_LOCKS_EXCLUDED(mu_);
+  // The last step of a drain, before the pool is destroyed: refuses everything, and returns
+  // once no caller is inside the pool through this scheduler. Deploys still in flight then
+  // (in the snapshot builder or booting) get Unavailable when their step comes back, without
+  // touching the pool again, so their callbacks may run while the pool is being destroyed.
+  void Close() ABSL_LOCKS_EXCLUDED(mu_);
   // Invocations accepted and not finished, on all workers.
   int Inflight() const;
 
  private:
   void PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);
+  // Makes a booted `spec` the current version of its name; Unavailable once closed.
+  absl::Status Publish(const std::shared_ptr<const FunctionSpec>& spec) ABSL_LOCKS_EXCLUDED(mu_);
   // The function's home worker, or the least loaded after it; -1 when every worker is
   // wedged.
   int PickWorker(const std::string& name) const;
+  // A deploy's steps enter the pool counted in `pool_users_` rather than under a reader
+  // lock: a step's callback may run inline (MakeSnapshot for SNAPSHOT_NEVER) and enter
+  // again, which a held absl::Mutex must not. False once Close() has begun.
+  bool EnterPool() ABSL_LOCKS_EXCLUDED(mu_);
+  void LeavePool() ABSL_LOCKS_EXCLUDED(mu_);
 
   IsolatePool* const pool_;
   FunctionRegistry* const registry_;
   const SchedulerOptions options_;
-  // Readers: calls that reach into the pool. The writer: StopAccepting.
+  // Readers: Submit and Undeploy while inside the pool. Writers: StopAccepting, Close, and
+  // the deploy steps' EnterPool/LeavePool (brief).
   mutable absl::Mutex mu_;
-  bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;  // New invocations refused.
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;    // Nothing may enter the pool any more.
+  int pool_users_ ABSL_GUARDED_BY(mu_) = 0;     // Deploy steps inside the pool now.
   std::atomic<unsigned> next_prepare_worker_{0};
 };
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -155,6 +156,28 @@ absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
 int AgentProcess::Stop() {
   if (pid_ < 0) return -1;
   kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return ExitCodeOf(status);
+}
+
+void AgentProcess::Terminate() {
+  if (pid_ >= 0) kill(pid_, SIGTERM);
+}
+
+absl::StatusOr<int> AgentProcess::WaitForExit(std::chrono::milliseconds timeout) {
+  if (pid_ < 0) return absl::FailedPreconditionError("the agent was not running");
+  // A pidfd becomes readable when the process exits: a wait with a deadline, no polling.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  if (pidfd < 0) return absl::InternalError("pidfd_open");
+  pollfd fd = {pidfd, POLLIN, 0};
+  const int ready = poll(&fd, 1, static_cast<int>(timeout.count()));
+  close(pidfd);
+  if (ready <= 0) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("the agent still runs after ", timeout.count(), " ms"));
+  }
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

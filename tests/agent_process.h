@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,13 @@ class AgentProcess {
 
   // SIGTERM, then wait. Returns the exit code (or 128 + signal).
   int Stop();
+  // SIGTERM without waiting; then WaitForExit.
+  void Terminate();
+  // The exit code (or 128 + signal) once the agent has exited, or DeadlineExceeded if it
+  // still runs after `timeout`.
+  absl::StatusOr<int> WaitForExit(std::chrono::milliseconds timeout);
+
+  pid_t pid() const { return pid_; }
 
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
