@@ -111,13 +111,16 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
 
 absl::Status AgentServer::Restore() {
   if (!state_) return absl::OkStatus();
-  for (absl::StatusOr<v1::DeployRequest>& saved : state_->LoadAll()) {
+  // Every function is tried: one that cannot be read or loaded does not stop the others.
+  for (absl::StatusOr<SavedFunction>& saved : state_->LoadAll()) {
     if (!saved.ok()) {
-      spdlog::warn("state dir: {}", saved.status().ToString());
+      spdlog::warn("state dir: {}; skipped (the file is left in place)",
+                   std::string(saved.status().message()));
       continue;
     }
-    if (absl::Status status = service_->DeployBlocking(*saved); !status.ok()) {
-      spdlog::warn("state dir: function '{}' not restored: {}", saved->name(), status.ToString());
+    const v1::DeployRequest& request = saved->request;
+    if (absl::Status status = service_->DeployBlocking(request); !status.ok()) {
+      spdlog::warn("state dir: function '{}' not restored: {}", request.name(), status.ToString());
       continue;
     }
     ++restored_;

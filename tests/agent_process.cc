@@ -106,7 +106,7 @@ TempDir::~TempDir() {
 }
 
 absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
-    const std::vector<std::string>& extra_args) {
+    const std::vector<std::string>& extra_args, const std::string& log_file) {
   std::vector<std::string> args = {AgentBinary(), "--grpc-listen", "127.0.0.1:0",
                                    "--metrics-listen", "127.0.0.1:0"};
   // Two workers unless the test says how many.
@@ -119,6 +119,10 @@ absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  if (!log_file.empty()) {
+    posix_spawn_file_actions_addopen(&actions, 2, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
+  }
   auto agent = std::unique_ptr<AgentProcess>(new AgentProcess());
   std::vector<char*> argv = Argv(args);
   const int spawned = posix_spawn(&agent->pid_, argv[0], &actions, nullptr, argv.data(), environ);
@@ -178,6 +182,15 @@ absl::StatusOr<int> AgentProcess::WaitForExit(std::chrono::milliseconds timeout)
     return absl::DeadlineExceededError(
         absl::StrCat("the agent still runs after ", timeout.count(), " ms"));
   }
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return ExitCodeOf(status);
+}
+
+int AgentProcess::Kill(int signal) {
+  if (pid_ < 0) return -1;
+  kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;

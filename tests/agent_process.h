@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace hearth::testing {
 
@@ -33,11 +35,13 @@ class TempDir {
   std::string path_;
 };
 
-// hearth-agent on ephemeral ports. Start() returns once it printed its ready line.
+// hearth-agent on ephemeral ports, with 2 workers unless `extra_args` says --workers.
+// Start() returns once it printed its ready line. Its log (stderr) goes to the test's stderr,
+// or is appended to `log_file` when one is given.
 class AgentProcess {
  public:
   static absl::StatusOr<std::unique_ptr<AgentProcess>> Start(
-      const std::vector<std::string>& extra_args = {});
+      const std::vector<std::string>& extra_args = {}, const std::string& log_file = "");
   ~AgentProcess();  // SIGKILL if still running.
 
   // SIGTERM, then wait. Returns the exit code (or 128 + signal).
@@ -48,8 +52,11 @@ class AgentProcess {
   // still runs after `timeout`.
   absl::StatusOr<int> WaitForExit(std::chrono::milliseconds timeout);
 
-  pid_t pid() const { return pid_; }
+  // Sends `signal` (SIGKILL: a crash the agent cannot see coming), then waits. Returns the
+  // exit code (or 128 + signal).
+  int Kill(int signal);
 
+  pid_t pid() const { return pid_; }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
   std::string grpc_target() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
