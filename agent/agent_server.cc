@@ -65,7 +65,9 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
   if (!options.state_dir.empty()) {
     HEARTH_ASSIGN_OR_RETURN(StateStore store, StateStore::Open(options.state_dir));
     state_.emplace(std::move(store));
+    HEARTH_RETURN_IF_ERROR(OpenCrashJournal(options.state_dir));
   }
+  quarantine_ = std::make_unique<Quarantine>(state_ ? &*state_ : nullptr);
   HEARTH_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                           Credentials(options));
 
@@ -84,11 +86,12 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
       .metrics = metrics_.get(),
       .deploys = &deploys_,
       .state = state_ ? &*state_ : nullptr,
+      .quarantine = quarantine_.get(),
       .auth_token = std::move(auth_token),
       .deploy_caps = options.deploy_caps,
       .request_caps = options.request_caps,
   });
-  HEARTH_RETURN_IF_ERROR(Restore());
+  HEARTH_RETURN_IF_ERROR(Restore(options.deploy_caps));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -109,7 +112,16 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
   return absl::OkStatus();
 }
 
-absl::Status AgentServer::Restore() {
+absl::Status AgentServer::OpenCrashJournal(const std::string& state_dir) {
+  HEARTH_ASSIGN_OR_RETURN(crash_journal_, CrashJournal::Open(state_dir + "/crash.journal"));
+  // Quarantines are on disk before the records that caused them are gone.
+  HEARTH_RETURN_IF_ERROR(QuarantineCrashedFunctions(crash_journal_->previous_crashes(), *state_));
+  HEARTH_RETURN_IF_ERROR(crash_journal_->Clear());
+  // Before the restore: a function that crashes the agent as it loads is caught too.
+  return crash_journal_->InstallHandlers();
+}
+
+absl::Status AgentServer::Restore(const DeployCaps& deploy_caps) {
   if (!state_) return absl::OkStatus();
   // Every function is tried: one that cannot be read or loaded does not stop the others.
   for (absl::StatusOr<SavedFunction>& saved : state_->LoadAll()) {
@@ -119,6 +131,12 @@ absl::Status AgentServer::Restore() {
       continue;
     }
     const v1::DeployRequest& request = saved->request;
+    if (!saved->quarantine_reason.empty()) {
+      spdlog::warn("state dir: function '{}' is quarantined, not restored: {}", request.name(),
+                   saved->quarantine_reason);
+      quarantine_->Add(request, saved->quarantine_reason, *pool_, deploy_caps);
+      continue;
+    }
     if (absl::Status status = service_->DeployBlocking(request); !status.ok()) {
       spdlog::warn("state dir: function '{}' not restored: {}", request.name(), status.ToString());
       continue;

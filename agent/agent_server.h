@@ -13,9 +13,11 @@
 #include "absl/status/statusor.h"
 #include "agent/agent_options.h"
 #include "agent/agent_service.h"
+#include "agent/crash_journal.h"
 #include "agent/deploy_sequencer.h"
 #include "agent/metrics.h"
 #include "agent/pool_collector.h"
+#include "agent/quarantine.h"
 #include "agent/state_store.h"
 #include "isolate_pool/isolate_pool.h"
 #include "scheduler/function_registry.h"
@@ -41,8 +43,12 @@ class AgentServer {
  private:
   AgentServer() = default;
   absl::Status Init(const AgentOptions& options);
-  absl::Status Restore();
+  // Turns the crashes the last run recorded into quarantines, then records this run's.
+  absl::Status OpenCrashJournal(const std::string& state_dir);
+  absl::Status Restore(const DeployCaps& deploy_caps);
 
+  // Declared first, destroyed last: crashes are recorded until everything else is gone.
+  std::unique_ptr<CrashJournal> crash_journal_;
   // First: the deploys in flight hold it until their last callback, which may come from
   // the pool's destruction.
   DeploySequencer deploys_;
@@ -52,6 +58,7 @@ class AgentServer {
   std::unique_ptr<FunctionRegistry> registry_;
   std::unique_ptr<Scheduler> scheduler_;
   std::optional<StateStore> state_;
+  std::unique_ptr<Quarantine> quarantine_;
   std::unique_ptr<AgentService> service_;
   std::unique_ptr<grpc::Server> server_;
   int grpc_port_ = 0;

@@ -65,16 +65,20 @@ void AgentService::StartDeploy(const v1::DeployRequest& request, v1::DeployRespo
 
   const int64_t started = MonotonicMicros();
   const StateStore* state = deps_.state;
+  Quarantine* quarantine = deps_.quarantine;
   // The request is copied only when it must be persisted after the load succeeds.
   auto saved = state == nullptr ? nullptr : std::make_unique<v1::DeployRequest>(request);
   // Read once the deploy is done: by then the scheduler has given it its snapshot, if any.
   std::shared_ptr<const FunctionSpec> deployed = *spec;
-  deps_.scheduler->Deploy(*std::move(spec), [response, started, state, saved = std::move(saved),
+  deps_.scheduler->Deploy(*std::move(spec), [response, started, state, quarantine,
+                                             saved = std::move(saved),
                                              deployed = std::move(deployed),
                                              done = std::move(done)](absl::Status status) mutable {
     if (status.ok()) {
       // Deploys are rare and the request is small (snapshots are cached by the pool).
       if (state != nullptr) status = state->Save(*saved);
+      // Only a deploy that loaded and was saved lifts a quarantine (PRODUCT.md section 6).
+      if (status.ok()) status = quarantine->Lift(deployed->name);
       response->set_version(deployed->version);
       response->set_snapshot_bytes(deployed->snapshot != nullptr ? deployed->snapshot->blob.size()
                                                                  : 0);
@@ -128,6 +132,10 @@ grpc::ServerUnaryReactor* AgentService::Undeploy(grpc::CallbackServerContext* co
   absl::Status queued = deps_.deploys->Run(
       request->name(), [this, reactor, request](absl::Status status, DeploySequencer::Done done) {
         if (status.ok()) status = deps_.scheduler->Undeploy(request->name());
+        // A quarantined function is saved but not loaded: removing it is forgetting it.
+        if (absl::IsNotFound(status) && deps_.quarantine->Forget(request->name())) {
+          status = absl::OkStatus();
+        }
         if (status.ok() && deps_.state != nullptr) status = deps_.state->Remove(request->name());
         reactor->Finish(ToGrpcStatus(status));
         std::move(done)();
@@ -145,6 +153,10 @@ grpc::ServerUnaryReactor* AgentService::ListFunctions(grpc::CallbackServerContex
     *info = DescribeFunction(*spec);
     info->set_invocations(spec->stats->invocations.load(std::memory_order_relaxed));
   }
+  for (v1::FunctionInfo& info : deps_.quarantine->List()) {
+    // A redeploy publishes before it lifts the quarantine: show the live version only.
+    if (deps_.registry->Find(info.name()) == nullptr) *response->add_functions() = std::move(info);
+  }
   return FinishNow(context, absl::OkStatus());
 }
 
@@ -154,6 +166,10 @@ grpc::ServerUnaryReactor* AgentService::GetFunction(grpc::CallbackServerContext*
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
   auto spec = deps_.registry->Find(request->name());
   if (spec == nullptr) {
+    if (std::optional<v1::FunctionInfo> info = deps_.quarantine->Find(request->name())) {
+      *response = *std::move(info);
+      return FinishNow(context, absl::OkStatus());
+    }
     return FinishNow(
         context, absl::NotFoundError(absl::StrCat("function '", request->name(), "' not found")));
   }
@@ -174,7 +190,10 @@ absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
   invocation->accepted_us = accepted_us;
   invocation->deadline_us = deadline_us;
   invocation->done = std::move(done);
-  return deps_.scheduler->Submit(request.function(), std::move(invocation));
+  absl::Status submitted = deps_.scheduler->Submit(request.function(), std::move(invocation));
+  // A quarantined function is not loaded: say why rather than "not found".
+  if (absl::IsNotFound(submitted)) return deps_.quarantine->Explain(request.function(), submitted);
+  return submitted;
 }
 
 grpc::ServerUnaryReactor* AgentService::Invoke(grpc::CallbackServerContext* context,

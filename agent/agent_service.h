@@ -19,6 +19,7 @@
 #include "agent/deploy_sequencer.h"
 #include "agent/function_spec_builder.h"
 #include "agent/metrics.h"
+#include "agent/quarantine.h"
 #include "agent/request_validation.h"
 #include "agent/state_store.h"
 #include "hearth/v1/agent.grpc.pb.h"
@@ -34,6 +35,7 @@ struct AgentServiceDeps {
   // Orders deploys and undeploys by name; refuses new ones in a drain.
   DeploySequencer* deploys = nullptr;
   const StateStore* state = nullptr;  // Null: nothing is persisted.
+  Quarantine* quarantine = nullptr;   // Never null (empty without a state dir).
   std::string auth_token;             // Empty: no authentication.
   DeployCaps deploy_caps;
   RequestCaps request_caps;

@@ -5,6 +5,10 @@
 // native code), the agent's signal handler reads the dying thread's note and records it, so
 // that the next start can quarantine that function instead of restoring it into a crash loop.
 //
+// A thread's first EnterFunction also gives it an alternate signal stack (unless it has one),
+// so that a crash handler still runs when the thread dies of a stack overflow; the stack is
+// released when the thread exits.
+//
 // Thread: EnterFunction/LeaveFunction write the calling thread's own note (thread-local, no
 // locks); CurrentFunction reads it and is async-signal-safe.
 #ifndef HEARTH_COMMON_CRASH_ATTRIBUTION_H_
@@ -26,6 +30,11 @@ void LeaveFunction();
 // The calling thread's note: the function's name (NUL-terminated) and worker, or null when
 // it runs no function. Async-signal-safe.
 const char* CurrentFunction(int* worker);
+
+// Gives the calling thread an alternate signal stack if it has none (handlers installed with
+// SA_ONSTACK run there). For threads that never enter a function, e.g. the main thread; false
+// if the stack could not be made.
+bool EnsureAlternateSignalStack();
 
 }  // namespace hearth::crash_attribution
 

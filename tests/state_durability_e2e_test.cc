@@ -1,6 +1,6 @@
 // End to end: what the state dir promises across crashes. The real hearth-agent is killed
-// (SIGKILL during deploys) and restarted on the same state dir; the tests then look at it the
-// way a control plane would.
+// (SIGKILL during deploys, SIGSEGV on the thread running a function) and restarted on the
+// same state dir; the tests then look at it the way a control plane would.
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -32,6 +32,31 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
+// The thread named `name` ("hearth-w0") of process `pid`; 0 if none.
+pid_t FindThread(pid_t pid, const std::string& name) {
+  for (const fs::directory_entry& task :
+       fs::directory_iterator(absl::StrCat("/proc/", pid, "/task"))) {
+    std::ifstream comm(task.path() / "comm");
+    std::string line;
+    std::getline(comm, line);
+    if (line == name) return std::stoi(task.path().filename().string());
+  }
+  return 0;
+}
+
+// CPU time (user + system) the thread has used, in clock ticks.
+long ThreadCpuTicks(pid_t pid, pid_t tid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/task/", tid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command (which is in parentheses and may hold spaces): state is field 3,
+  // utime field 14, stime field 15.
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::vector<std::string> values((std::istream_iterator<std::string>(fields)),
+                                  std::istream_iterator<std::string>());
+  if (values.size() < 13) return -1;
+  return std::stol(values[11]) + std::stol(values[12]);
+}
+
 class StateDurabilityTest : public ::testing::Test {
  protected:
   void StartAgent(std::vector<std::string> extra = {}) {
@@ -50,6 +75,26 @@ class StateDurabilityTest : public ::testing::Test {
     std::stringstream contents;
     contents << in.rdbuf();
     return contents.str();
+  }
+
+  CommandResult Ctl(std::vector<std::string> args) {
+    args.insert(args.begin(), HearthctlBinary());
+    args.insert(args.end(), {"--agent", agent_->grpc_target()});
+    return RunCommand(args);
+  }
+
+  // Sum of the samples of `metric` whose labels include `labels` ("a=\"x\"").
+  double Scrape(const std::string& metric, const std::string& labels) {
+    absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
+    if (!text.ok()) return -1;
+    double sum = 0;
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(metric + "{", 0) == 0 && line.find(labels) != std::string::npos) {
+        sum += std::stod(line.substr(line.rfind(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   static v1::DeployRequest Request(const std::string& name, const std::string& source) {
@@ -75,6 +120,51 @@ class StateDurabilityTest : public ::testing::Test {
     grpc::Status status = stub_->Invoke(&context, request, &response);
     if (body != nullptr) *body = response.response().body();
     return status;
+  }
+
+  absl::StatusOr<v1::FunctionInfo> Describe(const std::string& name) {
+    v1::GetFunctionRequest request;
+    request.set_name(name);
+    v1::FunctionInfo info;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    grpc::Status status = stub_->GetFunction(&context, request, &info);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return info;
+  }
+
+  // Deploys `name` as a function that spins, invokes it, and sends SIGSEGV to the worker
+  // thread running it, as a bug in native code would fault there. The agent must run with
+  // --workers 1, so that the thread is known: hearth-w0.
+  void CrashTheAgentWhileItRuns(const std::string& name) {
+    v1::DeployRequest spin = Request(name, "export default () => { for (;;) {} };");
+    spin.mutable_limits()->set_cpu_ms(30'000);
+    spin.mutable_limits()->set_timeout_ms(60'000);
+    ASSERT_TRUE(Deploy(spin).ok());
+    const pid_t pid = agent_->pid();
+    const pid_t worker = FindThread(pid, "hearth-w0");
+    ASSERT_NE(worker, 0);
+    std::thread invoker([this, name] { Invoke(name); });  // Never answered: the agent dies.
+    // Polling for the event, with a deadline: the function's isolate is busy...
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    const std::string busy = absl::StrCat("function=\"", name, "\",state=\"busy\"");
+    while (Scrape("hearth_isolates", busy) < 1 && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    // ...and the worker burns CPU (100 ms more): it is in the function's loop.
+    const long busy_ticks = ThreadCpuTicks(pid, worker);
+    while (ThreadCpuTicks(pid, worker) < busy_ticks + sysconf(_SC_CLK_TCK) / 10 &&
+           absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    EXPECT_EQ(syscall(SYS_tgkill, pid, worker, SIGSEGV), 0);
+    std::optional<int> exit_code = agent_->WaitForExit(absl::Seconds(30));
+    invoker.join();
+    // The process still dies of the signal (for supervisors and core dumps).
+    EXPECT_EQ(exit_code, 128 + SIGSEGV);
   }
 
   TempDir state_dir_;
@@ -220,6 +310,98 @@ TEST_F(StateDurabilityTest, KillNineDuringDeploysLeavesEveryFunctionWholeOrAbsen
   for (const fs::directory_entry& entry : fs::directory_iterator(FunctionsDir())) {
     EXPECT_THAT(entry.path().filename().string(), ::testing::Not(::testing::StartsWith(".tmp")));
   }
+}
+
+TEST_F(StateDurabilityTest, AFunctionThatCrashedTheAgentIsQuarantinedUntilRedeployed) {
+  // One worker, so the thread that runs the spinning function is known: hearth-w0.
+  StartAgent({"--workers", "1"});
+  ASSERT_TRUE(Deploy(Request("steady", "export default () => 'steady';")).ok());
+  ASSERT_TRUE(Invoke("steady").ok());
+  CrashTheAgentWhileItRuns("spin");
+  ASSERT_FALSE(HasFailure());
+
+  const std::string reason = "the agent crashed (SIGSEGV) while it ran on worker 0";
+  const std::string refusal = absl::StrCat("function 'spin' is quarantined: ", reason,
+                                           "; deploy it again to lift the quarantine");
+  for (int restart = 0; restart < 2; ++restart) {
+    SCOPED_TRACE(absl::StrCat("restart ", restart));
+    StartAgent({"--workers", "1"});
+    EXPECT_THAT(agent_->ready_line(), HasSubstr("functions=1"));
+    absl::StatusOr<v1::FunctionInfo> info = Describe("spin");
+    ASSERT_TRUE(info.ok()) << info.status();
+    EXPECT_TRUE(info->quarantined());
+    EXPECT_EQ(info->quarantine_reason(), reason);
+    EXPECT_EQ(info->limits().cpu_ms(), 30'000u);
+
+    grpc::Status refused = Invoke("spin");
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(refused.error_message(), refusal);
+    std::string body;
+    ASSERT_TRUE(Invoke("steady", &body).ok());
+    EXPECT_EQ(body, "steady");
+
+    CommandResult listed = Ctl({"list", "--output", "json"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    nlohmann::json functions = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(functions.size(), 2u);
+    EXPECT_EQ(functions[0]["name"], "spin");
+    EXPECT_EQ(functions[0]["quarantined"], true);
+    EXPECT_EQ(functions[0]["quarantine_reason"], reason);
+    EXPECT_EQ(functions[1]["quarantined"], false);
+    EXPECT_THAT(Ctl({"list"}).out, HasSubstr("quarantined"));
+    EXPECT_THAT(Ctl({"describe", "spin"}).out, HasSubstr(absl::StrCat("quarantined: ", reason)));
+    CommandResult invoked = Ctl({"invoke", "spin"});
+    EXPECT_EQ(invoked.exit_code, 1);
+    EXPECT_THAT(invoked.err, HasSubstr("quarantined"));
+    ASSERT_EQ(agent_->Stop(), 0);
+  }
+  EXPECT_THAT(Log(), HasSubstr("function 'spin' is quarantined"));
+
+  // A successful deploy lifts it, for good.
+  StartAgent({"--workers", "1"});
+  ASSERT_TRUE(Deploy(Request("spin", "export default () => 'fixed';")).ok());
+  std::string body;
+  ASSERT_TRUE(Invoke("spin", &body).ok());
+  EXPECT_EQ(body, "fixed");
+  ASSERT_EQ(agent_->Stop(), 0);
+  StartAgent({"--workers", "1"});
+  EXPECT_THAT(agent_->ready_line(), HasSubstr("functions=2"));
+  absl::StatusOr<v1::FunctionInfo> info = Describe("spin");
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_FALSE(info->quarantined());
+  ASSERT_TRUE(Invoke("spin", &body).ok());
+  EXPECT_EQ(body, "fixed");
+}
+
+TEST_F(StateDurabilityTest, ACrashOnAThreadRunningNoFunctionQuarantinesNothing) {
+  StartAgent();
+  ASSERT_TRUE(Deploy(Request("steady", "export default () => 'steady';")).ok());
+  const pid_t pid = agent_->pid();
+  ASSERT_EQ(syscall(SYS_tgkill, pid, pid, SIGABRT), 0);  // The main thread.
+  ASSERT_EQ(agent_->WaitForExit(absl::Seconds(30)), 128 + SIGABRT);
+
+  StartAgent();
+  EXPECT_THAT(agent_->ready_line(), HasSubstr("functions=1"));
+  std::string body;
+  ASSERT_TRUE(Invoke("steady", &body).ok());
+  EXPECT_EQ(body, "steady");
+  EXPECT_THAT(Log(), HasSubstr("died of SIGABRT on a thread that ran no function"));
+}
+
+TEST_F(StateDurabilityTest, UndeployRemovesAQuarantinedFunction) {
+  StartAgent({"--workers", "1"});
+  CrashTheAgentWhileItRuns("doomed");
+  ASSERT_FALSE(HasFailure());
+
+  StartAgent({"--workers", "1"});
+  EXPECT_EQ(Invoke("doomed").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  CommandResult removed = Ctl({"rm", "doomed"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(Invoke("doomed").error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_EQ(agent_->Stop(), 0);
+  StartAgent({"--workers", "1"});
+  EXPECT_EQ(Invoke("doomed").error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(nlohmann::json::parse(Ctl({"list", "--output", "json"}).out).size(), 0u);
 }
 
 }  // namespace

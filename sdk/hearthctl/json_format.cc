@@ -65,7 +65,9 @@ nlohmann::ordered_json FunctionInfoToJson(const v1::FunctionInfo& info) {
           {"env_keys", info.env_keys()},
           {"source_bytes", info.source_bytes()},
           {"deployed_at_ms", info.deployed_at_ms()},
-          {"invocations", info.invocations()}};
+          {"invocations", info.invocations()},
+          {"quarantined", info.quarantined()},
+          {"quarantine_reason", info.quarantine_reason()}};
 }
 
 nlohmann::ordered_json InvokeResponseToJson(const v1::InvokeResponse& response) {

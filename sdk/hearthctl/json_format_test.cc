@@ -80,6 +80,17 @@ TEST(FunctionInfoToJson, WritesLargeCountersAsNumbers) {
   EXPECT_EQ(json["env_keys"], nlohmann::ordered_json::array({"REGION"}));
 }
 
+TEST(FunctionInfoToJson, ShowsTheQuarantine) {
+  v1::FunctionInfo info;
+  info.set_name("spin");
+  EXPECT_EQ(FunctionInfoToJson(info)["quarantined"], false);
+  info.set_quarantined(true);
+  info.set_quarantine_reason("the agent crashed (SIGABRT) while it ran on worker 1");
+  const nlohmann::ordered_json json = FunctionInfoToJson(info);
+  EXPECT_EQ(json["quarantined"], true);
+  EXPECT_EQ(json["quarantine_reason"], "the agent crashed (SIGABRT) while it ran on worker 1");
+}
+
 TEST(DeployResponseToJson, HasTheDocumentedKeys) {
   v1::DeployResponse response;
   response.set_version("abc");

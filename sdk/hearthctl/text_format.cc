@@ -29,11 +29,12 @@ std::string FormatDeployed(absl::string_view name, const v1::DeployResponse& res
 }
 
 std::string FormatFunctionTable(const std::vector<const v1::FunctionInfo*>& functions) {
-  const std::vector<std::string> header = {"NAME", "VERSION", "SOURCE_BYTES", "INVOCATIONS"};
+  const std::vector<std::string> header = {"NAME", "VERSION", "SOURCE_BYTES", "INVOCATIONS",
+                                           "STATUS"};
   std::vector<std::vector<std::string>> rows = {header};
   for (const v1::FunctionInfo* info : functions) {
     rows.push_back({info->name(), ShortVersion(info->version()), absl::StrCat(info->source_bytes()),
-                    absl::StrCat(info->invocations())});
+                    absl::StrCat(info->invocations()), info->quarantined() ? "quarantined" : "ok"});
   }
   std::vector<size_t> widths(header.size(), 0);
   for (const auto& row : rows) {
@@ -73,6 +74,11 @@ std::string FormatFunctionInfo(const v1::FunctionInfo& info) {
   absl::StrAppend(&text, "env:          ",
                   info.env_keys().empty() ? "(none)" : absl::StrJoin(info.env_keys(), ", "), "\n");
   absl::StrAppend(&text, "invocations:  ", info.invocations(), "\n");
+  absl::StrAppend(&text, "status:       ",
+                  info.quarantined() ? absl::StrCat("quarantined: ", info.quarantine_reason(),
+                                                    "; deploy it again to lift the quarantine")
+                                     : "ok",
+                  "\n");
   return text;
 }
 

@@ -17,7 +17,7 @@ inline constexpr size_t kShortVersionLength = 12;
 // "deployed hello version 3f2a9c0d1e2b (build 4.2 ms, snapshot 0 bytes)"
 std::string FormatDeployed(absl::string_view name, const v1::DeployResponse& response);
 
-// Table with a header row: NAME VERSION SOURCE_BYTES INVOCATIONS.
+// Table with a header row: NAME VERSION SOURCE_BYTES INVOCATIONS STATUS (ok | quarantined).
 std::string FormatFunctionTable(const std::vector<const v1::FunctionInfo*>& functions);
 
 // One "key: value" line per field of the function.

@@ -1,9 +1,12 @@
 #include "sdk/hearthctl/text_format.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace hearth::ctl {
 namespace {
+
+using ::testing::HasSubstr;
 
 TEST(FormatDeployed, ShowsAShortVersionAndTheBuildFigures) {
   v1::DeployResponse response;
@@ -23,14 +26,26 @@ TEST(FormatFunctionTable, AlignsColumnsUnderAHeader) {
   v1::FunctionInfo longer;
   longer.set_name("longer-name");
   longer.set_version("ff");
+  longer.set_quarantined(true);
   EXPECT_EQ(FormatFunctionTable({&a, &longer}),
-            "NAME         VERSION       SOURCE_BYTES  INVOCATIONS\n"
-            "a            0123456789ab  120           3\n"
-            "longer-name  ff            0             0\n");
+            "NAME         VERSION       SOURCE_BYTES  INVOCATIONS  STATUS\n"
+            "a            0123456789ab  120           3            ok\n"
+            "longer-name  ff            0             0            quarantined\n");
 }
 
 TEST(FormatFunctionTable, PrintsOnlyTheHeaderWhenEmpty) {
-  EXPECT_EQ(FormatFunctionTable({}), "NAME  VERSION  SOURCE_BYTES  INVOCATIONS\n");
+  EXPECT_EQ(FormatFunctionTable({}), "NAME  VERSION  SOURCE_BYTES  INVOCATIONS  STATUS\n");
+}
+
+TEST(FormatFunctionInfo, SaysWhyAFunctionIsQuarantinedAndHowToLiftIt) {
+  v1::FunctionInfo info;
+  info.set_name("spin");
+  EXPECT_THAT(FormatFunctionInfo(info), HasSubstr("status:       ok\n"));
+  info.set_quarantined(true);
+  info.set_quarantine_reason("the agent crashed (SIGSEGV) while it ran on worker 0");
+  EXPECT_THAT(FormatFunctionInfo(info),
+              HasSubstr("status:       quarantined: the agent crashed (SIGSEGV) while it ran on "
+                        "worker 0; deploy it again to lift the quarantine\n"));
 }
 
 TEST(FormatInvokeDetails, ShowsStatusHeadersReportAndLogs) {
