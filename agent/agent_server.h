@@ -49,7 +49,7 @@ class AgentServer {
 
   // Declared first, destroyed last: crashes are recorded until everything else is gone.
   std::unique_ptr<CrashJournal> crash_journal_;
-  // First: the deploys in flight hold it until their last callback, which may come from
+  // Before the pool: the deploys in flight hold it until their last callback, which may come from
   // the pool's destruction.
   DeploySequencer deploys_;
   std::unique_ptr<AgentMetrics> metrics_;

@@ -161,10 +161,10 @@ class StateDurabilityTest : public ::testing::Test {
       absl::SleepFor(absl::Milliseconds(10));
     }
     EXPECT_EQ(syscall(SYS_tgkill, pid, worker, SIGSEGV), 0);
-    std::optional<int> exit_code = agent_->WaitForExit(absl::Seconds(30));
+    absl::StatusOr<int> exit_code = agent_->WaitForExit(std::chrono::seconds(30));
     invoker.join();
     // The process still dies of the signal (for supervisors and core dumps).
-    EXPECT_EQ(exit_code, 128 + SIGSEGV);
+    EXPECT_EQ(exit_code.value_or(-1), 128 + SIGSEGV);
   }
 
   TempDir state_dir_;
@@ -378,7 +378,7 @@ TEST_F(StateDurabilityTest, ACrashOnAThreadRunningNoFunctionQuarantinesNothing) 
   ASSERT_TRUE(Deploy(Request("steady", "export default () => 'steady';")).ok());
   const pid_t pid = agent_->pid();
   ASSERT_EQ(syscall(SYS_tgkill, pid, pid, SIGABRT), 0);  // The main thread.
-  ASSERT_EQ(agent_->WaitForExit(absl::Seconds(30)), 128 + SIGABRT);
+  ASSERT_EQ(agent_->WaitForExit(std::chrono::seconds(30)).value_or(-1), 128 + SIGABRT);
 
   StartAgent();
   EXPECT_THAT(agent_->ready_line(), HasSubstr("functions=1"));
