@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -487,6 +489,78 @@ TEST_F(FunctionSnapshotTest, DiskCacheServesANewPoolAndDamagedEntriesAreRebuilt)
 
   pool_.ForgetSnapshot(*rebuilt);
   EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+TEST_F(FunctionSnapshotTest, ABlobWithOneByteFlippedOnDiskIsNeverUsed) {
+  auto spec = Spec("flipped", kStatefulSource, SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  const std::string stamp = Parse(Invoke(spec)).stamp;
+  const std::string key = SnapshotKey(*spec);
+  const std::string file = absl::StrCat(dir_, "/", key, ".snapshot");
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(bytes.size(), spec->snapshot->blob.size());
+  // One bit in the middle of the blob, where V8 (which does not checksum blobs here) could
+  // well boot from it and run on damaged state.
+  const size_t at = bytes.size() - spec->snapshot->blob.size() / 2;
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  const std::string damaged_blob = bytes.substr(bytes.size() - spec->snapshot->blob.size());
+
+  // A restarted agent: the entry is refused, the function built again and still works.
+  auto again = MakeSpec(pool_, spec->name, spec->source, spec->version);
+  again->snapshot_policy = SnapshotPolicy::kAlways;
+  {
+    IsolatePool restarted(Options(dir_));
+    absl::Notification made;
+    absl::Status status;
+    restarted.MakeSnapshot(again, [&](absl::Status s) {
+      status = s;
+      made.Notify();
+    });
+    made.WaitForNotification();
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  ASSERT_NE(again->snapshot, nullptr);
+  EXPECT_NE(again->snapshot->blob, damaged_blob);
+  // Kept again, whole: the next restart finds a good entry.
+  std::optional<SnapshotCache::Entry> stored = SnapshotCache(dir_).Load(key);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->blob, again->snapshot->blob);
+  ASSERT_OK(Prepare(again, 1));
+  const Reply reply = Parse(InvokeCold(again, 1));
+  EXPECT_EQ(reply.n, 1000);
+  EXPECT_NE(reply.stamp, stamp);  // a new top-level run, not the damaged one
+}
+
+class SnapshotCapTest : public FreshStateDir, public PoolTestBase {
+ protected:
+  static IsolatePoolOptions CappedOptions(const std::string& dir) {
+    IsolatePoolOptions options = PoolTestBase::Options();
+    options.snapshot_cache_dir = dir;
+    options.snapshot_max_mb = 1;
+    return options;
+  }
+  SnapshotCapTest() : PoolTestBase(CappedOptions(dir_)) {}
+};
+
+TEST_F(SnapshotCapTest, ASnapshotOverTheCapIsRefused) {
+  auto small = Spec("small", kStatefulSource);
+  small->snapshot_policy = SnapshotPolicy::kAlways;
+  ASSERT_OK(Deploy(small));  // ~0.6 MB
+
+  auto large = Spec("large", R"(
+    const rows = [];
+    for (let i = 0; i < 100000; i++) rows.push({ i, name: 'row' + i });
+    export default () => String(rows.length);)");
+  large->snapshot_policy = SnapshotPolicy::kAlways;
+  const absl::Status status = Deploy(large);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_THAT(status.message(), HasSubstr("over the cap of 1048576 bytes"));
+  EXPECT_FALSE(std::filesystem::exists(absl::StrCat(dir_, "/", SnapshotKey(*large), ".snapshot")));
 }
 
 }  // namespace

@@ -88,6 +88,14 @@ struct IsolatePoolOptions {
   // The binary started as the snapshot builder: it must call RunSnapshotBuilderIfAsked()
   // first thing in main(). The running binary by default.
   std::string snapshot_builder_path = "/proc/self/exe";
+  // Whom the snapshot builder runs as when the agent runs as root (a user name or uid; see
+  // builder_sandbox.h). If the name does not exist, the overflow uid 65534 is used; empty:
+  // the agent's own uid (not recommended as root: the builder keeps no capabilities either
+  // way, but root owns the state dir).
+  std::string snapshot_builder_user = "nobody";
+  // The largest function snapshot accepted from a builder or the disk cache, in MiB;
+  // 0: the function's memory limit (a blob is roughly its heap), at least 8 MiB.
+  uint32_t snapshot_max_mb = 0;
 };
 
 }  // namespace hearth

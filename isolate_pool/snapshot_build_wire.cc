@@ -57,13 +57,17 @@ std::string EncodeSnapshotBuildRequest(const SnapshotBuildRequest& request) {
   out.Int(request.cpu_budget_ms);
   out.Int(request.wall_budget_ms);
   out.Int(request.hash_seed);
+  out.Int(request.max_blob_bytes);
+  out.Int(request.identity.has_value() ? 1 : 0);
+  out.Int(request.identity.has_value() ? request.identity->uid : 0);
+  out.Int(request.identity.has_value() ? request.identity->gid : 0);
   return out.Take();
 }
 
 absl::StatusOr<SnapshotBuildRequest> DecodeSnapshotBuildRequest(absl::string_view bytes) {
   Reader in(bytes);
   SnapshotBuildRequest request;
-  uint64_t env_count, memory_mb, cpu_ms, wall_ms;
+  uint64_t env_count, memory_mb, cpu_ms, wall_ms, has_identity, uid, gid;
   if (!in.Bytes(&request.name) || !in.Bytes(&request.source) || !in.Int(&env_count)) {
     return Truncated();
   }
@@ -73,8 +77,13 @@ absl::StatusOr<SnapshotBuildRequest> DecodeSnapshotBuildRequest(absl::string_vie
     request.env.push_back(std::move(entry));
   }
   if (!in.Int(&memory_mb) || !in.Int(&cpu_ms) || !in.Int(&wall_ms) || !in.Int(&request.hash_seed) ||
-      !in.done()) {
+      !in.Int(&request.max_blob_bytes) || !in.Int(&has_identity) || !in.Int(&uid) ||
+      !in.Int(&gid) || !in.done()) {
     return Truncated();
+  }
+  if (has_identity != 0) {
+    request.identity =
+        BuilderIdentity{.uid = static_cast<uid_t>(uid), .gid = static_cast<gid_t>(gid)};
   }
   request.memory_mb = static_cast<uint32_t>(memory_mb);
   request.cpu_budget_ms = static_cast<uint32_t>(cpu_ms);
@@ -88,6 +97,7 @@ std::string EncodeSnapshotBuildResult(const SnapshotBuildResult& result) {
   out.Bytes(result.status.message());
   out.Int(static_cast<uint64_t>(result.top_level_cpu_us));
   out.Bytes(result.blob);
+  out.Bytes(result.blob_sha256);
   return out.Take();
 }
 
@@ -97,7 +107,7 @@ absl::StatusOr<SnapshotBuildResult> DecodeSnapshotBuildResult(absl::string_view 
   uint64_t code, cpu_us;
   std::string message;
   if (!in.Int(&code) || !in.Bytes(&message) || !in.Int(&cpu_us) || !in.Bytes(&result.blob) ||
-      !in.done()) {
+      !in.Bytes(&result.blob_sha256) || !in.done()) {
     return Truncated();
   }
   result.status = absl::Status(static_cast<absl::StatusCode>(code), message);

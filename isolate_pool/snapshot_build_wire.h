@@ -6,6 +6,7 @@
 #define HEARTH_ISOLATE_POOL_SNAPSHOT_BUILD_WIRE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "isolate_pool/builder_sandbox.h"
 
 namespace hearth {
 
@@ -24,6 +26,9 @@ struct SnapshotBuildRequest {
   uint32_t cpu_budget_ms = 0;   // For the top level.
   uint32_t wall_budget_ms = 0;  // For the top level.
   uint64_t hash_seed = 0;       // The agent's V8 hash seed (see v8_platform.h).
+  uint64_t max_blob_bytes = 0;  // A larger blob is refused (RESOURCE_EXHAUSTED).
+  // Whom the builder becomes when started as root (builder_sandbox.h); unset: stays.
+  std::optional<BuilderIdentity> identity;
 };
 
 struct SnapshotBuildResult {
@@ -32,6 +37,9 @@ struct SnapshotBuildResult {
   absl::Status status;
   int64_t top_level_cpu_us = 0;
   std::string blob;
+  // SHA-256 of `blob` as the builder serialized it, checked by the agent on arrival
+  // (VerifiedBlob): it catches a blob damaged or cut on its way, not a builder that lies.
+  std::string blob_sha256;
 };
 
 std::string EncodeSnapshotBuildRequest(const SnapshotBuildRequest& request);

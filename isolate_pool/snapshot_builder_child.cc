@@ -13,10 +13,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "isolate_pool/blob_digest.h"
+#include "isolate_pool/builder_sandbox.h"
 #include "isolate_pool/execution_watchdog.h"
 #include "isolate_pool/module_loader.h"
 #include "isolate_pool/native_bindings.h"
@@ -27,6 +30,8 @@
 
 namespace hearth {
 namespace {
+
+BuilderTestHook test_hook = nullptr;
 
 bool ReadAll(int fd, std::string* out) {
   char buffer[64 << 10];
@@ -48,20 +53,6 @@ bool WriteAll(int fd, const std::string& bytes) {
     done += static_cast<size_t>(n);
   }
   return true;
-}
-
-// Memory the builder may use beyond the function's heap limit before allocations fail: the
-// heap limit (a V8 flag here) does not cover ArrayBuffers, which a SnapshotCreator
-// allocates with malloc. V8 and the process itself need some room of their own.
-void LimitDataSegment(uint32_t memory_mb) {
-#if defined(__SANITIZE_ADDRESS__)
-  // AddressSanitizer maps terabytes of shadow memory, which RLIMIT_DATA counts: sanitizer
-  // builds go without this backstop (the heap limit and the final check still hold).
-  return;
-#endif
-  const rlim_t bytes = (rlim_t{memory_mb} * 2 + 512) << 20;
-  const rlimit limit{bytes, bytes};
-  setrlimit(RLIMIT_DATA, &limit);
 }
 
 struct HeapGuard {
@@ -110,7 +101,18 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
       env->Set(context, V8String(isolate, key), V8String(isolate, value)).Check();
     }
 
-    ExecutionWatchdog watchdog(1);
+    ExecutionWatchdog watchdog(1);  // Its thread starts before the lock-down.
+    // What libc and OpenSSL would otherwise read from files on first use, after the lock-down:
+    // glibc reads the zone file TZ names (BuilderTimeZoneVariable) once, where a top level's
+    // first `new Date().getHours()` would; our digest of the blob initialises OpenSSL, which
+    // reads its config.
+    tzset();
+    Sha256("");
+    if (absl::Status locked = LockDownBuilder(); !locked.ok()) {
+      result.status = locked;
+      return result;
+    }
+    if (test_hook != nullptr) test_hook(request.name);
     const int64_t cpu_start = ThisThreadCpuMicros();
     watchdog.Arm(0, isolate, ThisThreadCpuClock(),
                  cpu_start + int64_t{request.cpu_budget_ms} * 1000,
@@ -152,21 +154,45 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
     result.status = absl::FailedPreconditionError("V8 could not serialize the function's state");
     return result;
   }
+  if (request.max_blob_bytes != 0 &&
+      static_cast<uint64_t>(blob.raw_size) > request.max_blob_bytes) {
+    result.status = absl::ResourceExhaustedError(
+        absl::StrCat("the function's snapshot is ", blob.raw_size, " bytes, over the cap of ",
+                     request.max_blob_bytes, " bytes"));
+    return result;
+  }
   result.blob.assign(blob.data, static_cast<size_t>(blob.raw_size));
   delete[] blob.data;
+  result.blob_sha256 = Sha256(result.blob);
   return result;
 }
 
+// The confinement steps before V8 starts (builder_sandbox.h).
+absl::Status Confine(const SnapshotBuildRequest& request) {
+  if (absl::Status s =
+          ApplyBuilderLimits(BuilderLimitsFor(request.memory_mb, request.cpu_budget_ms));
+      !s.ok()) {
+    return s;
+  }
+  return DropBuilderPrivileges(request.identity);
+}
+
 int RunChild() {
+  // Before anything else runs: the parent closes them too (posix_spawn), this is the
+  // builder's own guarantee.
+  const absl::Status closed = CloseInheritedDescriptors();
   std::string input;
   if (!ReadAll(STDIN_FILENO, &input)) return 2;
   absl::StatusOr<SnapshotBuildRequest> request = DecodeSnapshotBuildRequest(input);
   SnapshotBuildResult result;
-  if (request.ok()) {
-    LimitDataSegment(request->memory_mb);
-    result = Build(*request);
-  } else {
+  if (!closed.ok()) {
+    result.status = closed;
+  } else if (!request.ok()) {
     result.status = request.status();
+  } else if (absl::Status confined = Confine(*request); !confined.ok()) {
+    result.status = confined;
+  } else {
+    result = Build(*request);
   }
   if (!WriteAll(STDOUT_FILENO, EncodeSnapshotBuildResult(result))) return 2;
   // Nothing to tear down that the kernel does not: skip V8's and the libraries' destructors.
@@ -174,6 +200,8 @@ int RunChild() {
 }
 
 }  // namespace
+
+void SetSnapshotBuilderTestHook(BuilderTestHook hook) { test_hook = hook; }
 
 std::optional<int> RunSnapshotBuilderIfAsked(int argc, char** argv) {
   if (argc != 2 || std::strcmp(argv[1], kSnapshotBuilderArg) != 0) return std::nullopt;

@@ -8,16 +8,24 @@
 #define HEARTH_ISOLATE_POOL_SNAPSHOT_BUILDER_CHILD_H_
 
 #include <optional>
+#include <string>
 
 namespace hearth {
 
 // The one argument that turns a binary into a snapshot builder.
 inline constexpr char kSnapshotBuilderArg[] = "--hearth-internal-snapshot-builder";
 
-// If argv is {program, kSnapshotBuilderArg}: reads a SnapshotBuildRequest on stdin, evaluates
-// the function's module on top of the runtime snapshot under its budgets, writes a
-// SnapshotBuildResult on stdout and returns the exit code. Otherwise returns nothing.
+// If argv is {program, kSnapshotBuilderArg}: reads a SnapshotBuildRequest on stdin, confines
+// itself (builder_sandbox.h: limits, an unprivileged uid, a seccomp filter installed just
+// before the top level runs), evaluates the function's module on top of the runtime
+// snapshot under its budgets, writes a SnapshotBuildResult on stdout and returns the exit
+// code. Otherwise returns nothing.
 std::optional<int> RunSnapshotBuilderIfAsked(int argc, char** argv);
+
+// For tests only: called in the child with the function's name once it is fully confined,
+// just before the top level runs (as if the top level did what the hook does).
+using BuilderTestHook = void (*)(const std::string& function_name);
+void SetSnapshotBuilderTestHook(BuilderTestHook hook);
 
 }  // namespace hearth
 

@@ -10,18 +10,23 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/clock.h"
+#include "isolate_pool/blob_digest.h"
+#include "isolate_pool/builder_sandbox.h"
 #include "isolate_pool/snapshot_builder_child.h"
-
-extern char** environ;
 
 namespace hearth {
 namespace {
 
 constexpr size_t kStderrKept = 4096;
+
+// The result message around the blob: its verdict text, digest and lengths.
+constexpr size_t kResultOverheadBytes = 64 << 10;
 
 // Closes a descriptor once, when its owner goes.
 class Fd {
@@ -76,7 +81,8 @@ absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string&
   posix_spawn_file_actions_adddup2(&actions, stdin_read.get(), STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, stdout_write.get(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, stderr_write.get(), STDERR_FILENO);
-  // The agent's listening sockets and files are none of the child's business.
+  // The agent's listening sockets and files are none of the child's business: every
+  // descriptor of ours is O_CLOEXEC, and this closes the rest (a library's that is not).
   posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   // The agent blocks its stop signals in every thread; the child starts with none blocked
   // and default dispositions.
@@ -92,8 +98,12 @@ absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string&
   std::string path = builder_path;
   std::string arg = kSnapshotBuilderArg;
   char* argv[] = {path.data(), arg.data(), nullptr};
+  // The agent's environment (tokens, paths, the operator's settings) is none of the top
+  // level's business: the builder gets only its time zone (BuilderTimeZoneVariable).
+  std::string time_zone = BuilderTimeZoneVariable();
+  char* environment[] = {time_zone.data(), nullptr};
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, path.c_str(), &actions, &attributes, argv, environ);
+  const int spawned = posix_spawn(&pid, path.c_str(), &actions, &attributes, argv, environment);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
@@ -110,8 +120,11 @@ absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string&
   const std::string input = EncodeSnapshotBuildRequest(request);
   size_t written = 0;
   std::string output, errors;
-  bool out_open = true, err_open = true, timed_out = false;
-  while (out_open || err_open) {
+  bool out_open = true, err_open = true, timed_out = false, too_large = false;
+  const size_t max_output = request.max_blob_bytes == 0
+                                ? std::numeric_limits<size_t>::max()
+                                : request.max_blob_bytes + kResultOverheadBytes;
+  while ((out_open || err_open) && !too_large) {
     const int64_t left_us = deadline_us - MonotonicMicros();
     if (left_us <= 0) {
       timed_out = true;
@@ -140,6 +153,7 @@ absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string&
       const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
       if (n > 0) {
         sink.append(buffer, static_cast<size_t>(n));
+        if (&sink == &output && output.size() > max_output) too_large = true;
         if (&sink == &errors && errors.size() > 2 * kStderrKept) {
           errors.erase(0, errors.size() - kStderrKept);
         }
@@ -148,14 +162,36 @@ absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string&
       }
     }
   }
-  if (timed_out) kill(pid, SIGKILL);
+  if (timed_out || too_large) kill(pid, SIGKILL);
   int wait_status = 0;
   while (waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) return absl::DeadlineExceededError("top-level code did not finish in time");
+  if (too_large) {
+    return absl::ResourceExhaustedError(absl::StrCat("the function's snapshot is over the cap of ",
+                                                     request.max_blob_bytes, " bytes"));
+  }
 
   absl::StatusOr<SnapshotBuildResult> result = DecodeSnapshotBuildResult(output);
-  if (result.ok()) return result;
+  if (result.ok()) {
+    if (!result->status.ok()) {
+      result->blob.clear();  // A verdict against the top level carries no blob.
+      return result;
+    }
+    if (request.max_blob_bytes != 0 && result->blob.size() > request.max_blob_bytes) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the function's snapshot is ", result->blob.size(),
+                       " bytes, over the cap of ", request.max_blob_bytes, " bytes"));
+    }
+    // Once, here, as it enters the agent; never again per isolate (blob_digest.h).
+    if (absl::Status verified =
+            VerifyBlobDigest(result->blob, result->blob_sha256, "the snapshot from the builder");
+        !verified.ok()) {
+      return verified;
+    }
+    return result;
+  }
+  if (std::optional<absl::Status> death = DescribeBuilderDeath(wait_status)) return *death;
   std::string how = WIFSIGNALED(wait_status)
                         ? absl::StrCat("was killed by signal ", WTERMSIG(wait_status))
                         : absl::StrCat("exited with status ", WEXITSTATUS(wait_status));

@@ -13,10 +13,14 @@
 
 namespace hearth {
 
-// Starts `builder_path` as a snapshot builder, hands it `request` and returns its result.
-// The child is killed at `deadline_us` (monotonic): kDeadlineExceeded. kInternal when it
-// cannot be started or dies without a result (V8 aborted on what the top level left, or the
-// process ran out of memory); the message ends with the last line it wrote to stderr.
+// Starts `builder_path` as a snapshot builder (with only its pipes and its time zone: see
+// builder_sandbox.h), hands it `request` and returns its result. The child is killed at
+// `deadline_us` (monotonic): kDeadlineExceeded. Killed by its seccomp filter:
+// kInvalidArgument; by its CPU limit: kOutOfRange. A blob over request.max_blob_bytes:
+// kResourceExhausted (the child is killed as soon as it writes more); one that does not
+// match its digest: kDataLoss. kInternal when it cannot be started or dies otherwise without
+// a result (V8 aborted on what the top level left, or the process ran out of memory); the
+// message ends with the last line it wrote to stderr.
 absl::StatusOr<SnapshotBuildResult> RunSnapshotBuilderProcess(const std::string& builder_path,
                                                               const SnapshotBuildRequest& request,
                                                               int64_t deadline_us);

@@ -1,7 +1,7 @@
 // SnapshotCache: function snapshots kept on disk (in the state dir) across restarts, one
 // file per key. A key names everything the blob depends on (the function's version, the
 // runtime snapshot, the V8 build), so an entry is either right or absent; each file carries
-// a SHA-256 of its blob, checked on load, because V8 is told not to checksum blobs.
+// a SHA-256 of its blob, checked on load (blob_digest.h: V8 is told not to checksum blobs).
 //
 // An entry may hold no blob: the top level was measured and found too cheap to snapshot,
 // which spares a restart from measuring it again.
@@ -11,6 +11,7 @@
 #define HEARTH_ISOLATE_POOL_SNAPSHOT_CACHE_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -35,8 +36,10 @@ class SnapshotCache {
   // `dir` is created on first store; empty: a cache that keeps nothing.
   explicit SnapshotCache(std::string dir);
 
-  // The entry, or nothing if there is none or it is damaged (then it is removed).
-  std::optional<Entry> Load(const std::string& key) const;
+  // The entry, or nothing if there is none, or it is damaged or its blob is larger than
+  // `max_blob_bytes` (then it is removed, with a warning in the log).
+  std::optional<Entry> Load(const std::string& key,
+                            uint64_t max_blob_bytes = std::numeric_limits<uint64_t>::max()) const;
   absl::Status Store(const std::string& key, const Entry& entry) const;
   void Erase(const std::string& key) const;
   // Removes the temporary files of stores that never finished (a crash mid-write): call

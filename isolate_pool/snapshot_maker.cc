@@ -1,6 +1,7 @@
 #include "isolate_pool/snapshot_maker.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <optional>
@@ -26,6 +27,21 @@ constexpr int64_t kBuilderOverheadUs = 10'000'000;
 // being snapshotted; its verdict still names the agent's budgets.
 constexpr uint32_t kBuilderSlowdown = 4;
 
+// The smallest default cap on a function's blob: the runtime alone makes ~1 MiB of it.
+constexpr uint64_t kMinDefaultBlobCapBytes = uint64_t{8} << 20;
+
+// The overflow uid ("nobody" on Linux), for machines without a nobody entry.
+constexpr uid_t kOverflowId = 65534;
+
+std::optional<BuilderIdentity> ResolveIdentity(const std::string& user) {
+  if (geteuid() != 0 || user.empty()) return std::nullopt;  // Nothing to drop, or asked not to.
+  absl::StatusOr<std::optional<BuilderIdentity>> identity = ResolveBuilderIdentity(user);
+  if (identity.ok()) return *identity;
+  spdlog::warn("{}; snapshot builders run as uid {}", std::string(identity.status().message()),
+               kOverflowId);
+  return BuilderIdentity{.uid = kOverflowId, .gid = kOverflowId};
+}
+
 }  // namespace
 
 SnapshotMaker::Builder::Builder(int index)
@@ -33,7 +49,9 @@ SnapshotMaker::Builder::Builder(int index)
           absl::StrCat("hearth-snap", index), [] {}, [] {}) {}
 
 SnapshotMaker::SnapshotMaker(const IsolatePoolOptions& options)
-    : options_(options), cache_(options.snapshot_cache_dir) {
+    : options_(options),
+      cache_(options.snapshot_cache_dir),
+      builder_identity_(ResolveIdentity(options.snapshot_builder_user)) {
   cache_.RemoveTemporaries();
   for (int i = 0; i < std::max(options.workers, 1); ++i) {
     builders_.push_back(std::make_unique<Builder>(i));
@@ -103,9 +121,14 @@ void SnapshotMaker::KeepCodeCache(FunctionSpec& spec) const {
       });
 }
 
+uint64_t SnapshotMaker::MaxBlobBytes(const FunctionSpec& spec) const {
+  if (options_.snapshot_max_mb != 0) return uint64_t{options_.snapshot_max_mb} << 20;
+  return std::max(uint64_t{spec.limits.memory_mb} << 20, kMinDefaultBlobCapBytes);
+}
+
 absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
   const std::string key = SnapshotKey(spec);
-  std::optional<SnapshotCache::Entry> entry = cache_.Load(key);
+  std::optional<SnapshotCache::Entry> entry = cache_.Load(key, MaxBlobBytes(spec));
   if (!entry.has_value() ||
       (entry->blob.empty() && Wanted(spec.snapshot_policy, entry->top_level_cpu_us))) {
     const SnapshotBuildRequest request{
@@ -116,13 +139,15 @@ absl::Status SnapshotMaker::MakeNow(FunctionSpec& spec) {
         .cpu_budget_ms = options_.boot_cpu_ms * kBuilderSlowdown,
         .wall_budget_ms = options_.boot_timeout_ms * kBuilderSlowdown,
         .hash_seed = V8HashSeed(),
+        .max_blob_bytes = MaxBlobBytes(spec),
+        .identity = builder_identity_,
     };
     const int64_t deadline =
         MonotonicMicros() + int64_t{request.wall_budget_ms} * 1000 + kBuilderOverheadUs;
     absl::StatusOr<SnapshotBuildResult> built =
         RunSnapshotBuilderProcess(options_.snapshot_builder_path, request, deadline);
     absl::Status status = built.ok() ? built->status : built.status();
-    if (status.code() == absl::StatusCode::kOutOfRange) {
+    if (built.ok() && status.code() == absl::StatusCode::kOutOfRange) {
       status = absl::OutOfRangeError(absl::StrCat("top-level code exceeded the boot CPU budget of ",
                                                   options_.boot_cpu_ms, " ms"));
     }

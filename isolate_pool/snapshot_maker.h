@@ -20,11 +20,13 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "common/loop_thread.h"
+#include "isolate_pool/builder_sandbox.h"
 #include "isolate_pool/function_spec.h"
 #include "isolate_pool/isolate_pool_options.h"
 #include "isolate_pool/snapshot_cache.h"
@@ -60,8 +62,13 @@ class SnapshotMaker {
     LoopThread thread;
   };
 
+  // The cap on a function's blob from the builder or the disk cache.
+  uint64_t MaxBlobBytes(const FunctionSpec& spec) const;
+
   const IsolatePoolOptions& options_;
   const SnapshotCache cache_;
+  // Who builders run as when the agent is root (resolved once: builder_sandbox.h).
+  std::optional<BuilderIdentity> builder_identity_;
   std::vector<std::unique_ptr<Builder>> builders_;
 };
 

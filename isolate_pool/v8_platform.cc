@@ -113,9 +113,11 @@ const V8State& State() {
     // to it: asm.js code runs as ordinary JavaScript, no WebAssembly compiler runs on a
     // function's code, and contexts are created without the WebAssembly API objects that
     // asm.js needs (V8 builds them in every new context, ~3% of a boot's CPU). The snapshot
-    // builders run this same code, so both sides agree on every flag. Our blobs are built
-    // with the binary that reads them; re-checksumming them on every isolate would cost
-    // 0.1-0.2 ms per cold start (cached blobs carry a checksum of their own).
+    // builders run this same code, so both sides agree on every flag. No snapshot checksum:
+    // V8 would recompute it on every isolate made from a blob, 0.1-0.2 ms per cold start,
+    // and a mismatch there is a fatal CHECK that takes the agent down. Instead each blob is
+    // verified once, with SHA-256, when it enters the process: from a builder, from the
+    // disk cache (blob_digest.h); the runtime blob is compiled into the binary.
     const std::string flags =
         "--no-expose-wasm --no-validate-asm --no-verify-snapshot-checksum --hash-seed=" +
         std::to_string(seed);

@@ -16,7 +16,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   libuv1-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev libseccomp-dev strace
   clang-format clang-tidy
 )
 

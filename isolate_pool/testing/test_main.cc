@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "isolate_pool/snapshot_builder_child.h"
+#include "isolate_pool/testing/builder_test_hook.h"
 
 int main(int argc, char** argv) {
+  hearth::SetSnapshotBuilderTestHook(&hearth::testing_hooks::MisbehaveAsNamed);
   if (std::optional<int> exit_code = hearth::RunSnapshotBuilderIfAsked(argc, argv)) {
     return *exit_code;
   }
