@@ -60,6 +60,11 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
                  "Wall-clock time a function's top-level code may take when it is loaded")
       ->capture_default_str()
       ->check(CLI::Range(1u, 600'000u));
+  app.add_option("--wedge-grace-ms", o.pool.wedge_grace_ms,
+                 "How long a terminated function may keep its worker before the worker is "
+                 "reported wedged (no new work, gRPC health NOT_SERVING)")
+      ->capture_default_str()
+      ->check(CLI::Range(10u, 600'000u));
   app.add_option("--isolate-memory-budget-mb", o.pool.isolate_memory_budget_mb,
                  "Memory all pooled isolates may hold; past it the least recently used idle "
                  "isolates go (0: no budget)")

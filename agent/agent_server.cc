@@ -109,6 +109,14 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.grpc_listen));
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
+  // A wedged worker takes no work: the agent says NOT_SERVING while one is, so that an
+  // orchestrator can move traffic away and replace the node (PRODUCT.md section 6).
+  pool_->SetWedgeListener([this] {
+    absl::MutexLock lock(&health_mu_);
+    if (drained_) return;
+    const int wedged = pool_->WedgedWorkers();
+    server_->GetHealthCheckService()->SetServingStatus(wedged == 0);
+  });
   return absl::OkStatus();
 }
 
@@ -147,9 +155,12 @@ absl::Status AgentServer::Restore(const DeployCaps& deploy_caps) {
 }
 
 void AgentServer::Drain(uint32_t grace_ms) {
-  if (drained_) return;
-  drained_ = true;
-  server_->GetHealthCheckService()->SetServingStatus(false);
+  {
+    absl::MutexLock lock(&health_mu_);
+    if (drained_) return;
+    drained_ = true;
+    server_->GetHealthCheckService()->SetServingStatus(false);
+  }
   // New deploys, undeploys and invocations are refused from here on; accepted ones go on.
   deploys_.StopAccepting();
   scheduler_->StopAccepting();

@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/agent_options.h"
 #include "agent/agent_service.h"
 #include "agent/crash_journal.h"
@@ -64,7 +66,8 @@ class AgentServer {
   int grpc_port_ = 0;
   int metrics_port_ = 0;
   size_t restored_ = 0;
-  bool drained_ = false;
+  absl::Mutex health_mu_;  // Orders health changes: draining, workers wedged.
+  bool drained_ ABSL_GUARDED_BY(health_mu_) = false;
 };
 
 }  // namespace hearth

@@ -69,11 +69,12 @@ absl::StatusOr<std::shared_ptr<FunctionSpec>> BuildFunctionSpec(const v1::Deploy
                                             .cpu_ms = request.limits().cpu_ms(),
                                             .memory_mb = request.limits().memory_mb(),
                                             .timeout_ms = request.limits().timeout_ms()}));
-  spec->pool = pool.ResolvePool(FunctionPoolSettings{
-      .min_warm = request.pool().min_warm(),
-      .max_isolates = request.pool().max_isolates(),
-      .idle_ttl_ms = request.pool().idle_ttl_ms(),
-      .max_invocations_per_isolate = request.pool().max_invocations_per_isolate()});
+  HEARTH_ASSIGN_OR_RETURN(spec->pool, pool.ResolvePool(FunctionPoolSettings{
+                                          .min_warm = request.pool().min_warm(),
+                                          .max_isolates = request.pool().max_isolates(),
+                                          .idle_ttl_ms = request.pool().idle_ttl_ms(),
+                                          .max_invocations_per_isolate =
+                                              request.pool().max_invocations_per_isolate()}));
   size_t env_bytes = 0;
   for (const auto& [key, value] : request.env()) {
     if (key.empty()) return absl::InvalidArgumentError("env has an empty variable name");

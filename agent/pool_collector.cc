@@ -89,6 +89,17 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
         Gauge({{"worker", std::to_string(worker)}}, pool_->Inflight(worker)));
   }
 
+  prometheus::MetricFamily wedged{
+      "hearth_worker_wedged",
+      "1 while a worker is wedged: its function was terminated and has not stopped within "
+      "--wedge-grace-ms (a native loop that does not look for termination); it gets no work.",
+      prometheus::MetricType::Gauge,
+      {}};
+  for (int worker = 0; worker < pool_->workers(); ++worker) {
+    wedged.metric.push_back(
+        Gauge({{"worker", std::to_string(worker)}}, pool_->Wedged(worker) ? 1 : 0));
+  }
+
   const IsolatePool::MemoryReuse reuse = IsolatePool::memory_reuse();
   prometheus::MetricFamily retained{
       "hearth_isolate_retained_bytes",
@@ -131,8 +142,9 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
        {"booted", cold.booted},
        {"primed", cold.primed},
        {"snapshot", cold.snapshot}});
-  return {std::move(isolates), std::move(heap),   std::move(queue_depth), std::move(retained),
-          std::move(regions),  std::move(zeroed), std::move(code_caches), std::move(cold_starts)};
+  return {std::move(isolates),    std::move(heap),        std::move(queue_depth),
+          std::move(retained),    std::move(regions),     std::move(zeroed),
+          std::move(code_caches), std::move(cold_starts), std::move(wedged)};
 }
 
 }  // namespace hearth

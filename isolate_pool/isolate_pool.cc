@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "isolate_pool/execution_watchdog.h"
+#include "isolate_pool/limit_enforcer.h"
 #include "isolate_pool/reserve_booter.h"
 #include "isolate_pool/snapshot_cache.h"
 #include "isolate_pool/snapshot_maker.h"
@@ -139,16 +140,44 @@ absl::StatusOr<FunctionLimits> IsolatePool::ResolveLimits(const FunctionLimits& 
   return resolved;
 }
 
-FunctionPoolSettings IsolatePool::ResolvePool(const FunctionPoolSettings& requested) const {
+absl::StatusOr<FunctionPoolSettings> IsolatePool::ResolvePool(
+    const FunctionPoolSettings& requested) const {
   const FunctionPoolSettings& defaults = options_.default_pool;
   auto pick = [](uint32_t value, uint32_t fallback) { return value == 0 ? fallback : value; };
-  return FunctionPoolSettings{
+  FunctionPoolSettings pool{
       .min_warm = pick(requested.min_warm, defaults.min_warm),
-      .max_isolates = pick(requested.max_isolates, defaults.max_isolates),
+      // Unset: room for the warm ones asked for, at least.
+      .max_isolates = requested.max_isolates != 0
+                          ? requested.max_isolates
+                          : std::max(defaults.max_isolates, requested.min_warm),
       .idle_ttl_ms = pick(requested.idle_ttl_ms, defaults.idle_ttl_ms),
       .max_invocations_per_isolate =
           pick(requested.max_invocations_per_isolate, defaults.max_invocations_per_isolate),
   };
+  if (pool.min_warm > pool.max_isolates) {
+    return absl::InvalidArgumentError(absl::StrCat("pool.min_warm (", pool.min_warm,
+                                                   ") is more than pool.max_isolates (",
+                                                   pool.max_isolates, ")"));
+  }
+  // No isolate takes less than V8's floor: past budget / floor, min_warm cannot be kept
+  // whatever the function (the deploy then measures its real isolates; see the scheduler).
+  const uint64_t most = MostWarmIsolates(LimitEnforcer::kSmallestIsolateBytes);
+  if (pool.min_warm > most) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "pool.min_warm (", pool.min_warm, ") is more than this agent can keep warm: at most ", most,
+        " isolates fit its isolate memory budget of ", options_.isolate_memory_budget_mb, " MB"));
+  }
+  return pool;
+}
+
+uint64_t IsolatePool::MostWarmIsolates(int64_t isolate_bytes, int64_t other_bytes) const {
+  const int64_t budget = static_cast<int64_t>(options_.isolate_memory_budget_mb << 20);
+  if (budget == 0) return UINT64_MAX;
+  // Each worker keeps its share of the budget, and its reserve isolates take part of it.
+  const int64_t reserve = static_cast<int64_t>(options_.reserve_per_worker) * workers() *
+                          LimitEnforcer::kSmallestIsolateBytes;
+  const int64_t room = budget - reserve - other_bytes;
+  return room <= 0 ? 0 : static_cast<uint64_t>(room / std::max<int64_t>(isolate_bytes, 1));
 }
 
 std::string IsolatePool::V8Version() { return v8::V8::GetVersion(); }

@@ -88,7 +88,12 @@ class IsolatePool {
 
   // Fills zero limits with the agent's defaults and refuses limits above its caps.
   absl::StatusOr<FunctionLimits> ResolveLimits(const FunctionLimits& requested) const;
-  FunctionPoolSettings ResolvePool(const FunctionPoolSettings& requested) const;
+  // Fills zero pool settings with the agent's defaults (max_isolates: at least min_warm)
+  // and refuses settings it could not honor (INVALID_ARGUMENT naming the field).
+  absl::StatusOr<FunctionPoolSettings> ResolvePool(const FunctionPoolSettings& requested) const;
+  // How many warm isolates of `isolate_bytes` each fit the isolate memory budget beside
+  // `other_bytes` held by other isolates (UINT64_MAX: no budget).
+  uint64_t MostWarmIsolates(int64_t isolate_bytes, int64_t other_bytes = 0) const;
 
   // "10.2.154.26-node.36"
   static std::string V8Version();

@@ -46,6 +46,9 @@ class LimitEnforcer {
   // would abort on a refusal (e.g. `typedArray.buffer` of a small on-heap typed array,
   // at most 64 bytes in V8 10.2). The allocation is counted and ends the invocation.
   static constexpr size_t kBufferHeadroomBytes = size_t{1} << 20;
+  // No isolate of V8 10.2 takes less memory than this here (~1.1 MiB measured for a warm
+  // hello-world isolate: docs/BENCHMARKS.md): the floor for what the budget can hold.
+  static constexpr int64_t kSmallestIsolateBytes = int64_t{1} << 20;
 
   explicit LimitEnforcer(const IsolatePoolOptions* options) : options_(options) {}
 

@@ -48,12 +48,17 @@ void ReserveBooter::RequestPrimed(const WorkerContext& worker,
 void ReserveBooter::Retire(std::unique_ptr<FunctionIsolate> isolate) {
   {
     absl::MutexLock lock(&mu_);
-    if (!stop_) {
+    // Bounded: under a stream of violations on a busy machine the booter (at a lower
+    // priority than the workers) falls behind, and every isolate waiting here holds its
+    // memory, up to its whole limit. Past the bound the caller pays for the disposal.
+    if (!stop_ && retired_.size() < kMaxRetiredWaiting &&
+        retired_bytes_ + isolate->memory_bytes() <= kMaxRetiredWaitingBytes) {
+      retired_bytes_ += isolate->memory_bytes();
       retired_.push_back(std::move(isolate));
       return;
     }
   }
-  isolate.reset();  // Stopped: disposed here, outside the lock.
+  isolate.reset();  // Stopped or behind: disposed here, outside the lock.
 }
 
 void ReserveBooter::Run() {
@@ -68,6 +73,7 @@ void ReserveBooter::Run() {
       if (stock_full) mu_.Await(absl::Condition(this, &ReserveBooter::HasWork));
       if (stop_) {
         retired.swap(retired_);
+        retired_bytes_ = 0;
         break;
       }
       // Boots and disposals take turns when both wait. Disposals always first starved the
@@ -79,6 +85,7 @@ void ReserveBooter::Run() {
         idle = true;
       } else if (!retired_.empty() && (jobs_.empty() || dispose_next_)) {
         retired.swap(retired_);
+        retired_bytes_ = 0;
         dispose_next_ = false;
       } else {
         job = std::move(jobs_.front());

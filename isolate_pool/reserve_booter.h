@@ -55,7 +55,8 @@ class ReserveBooter {
   void RequestPrimed(const WorkerContext& worker, std::shared_ptr<const FunctionSpec> spec,
                      Delivery deliver) ABSL_LOCKS_EXCLUDED(mu_);
 
-  // Disposes of `isolate` on the booter thread. The caller has called
+  // Disposes of `isolate` on the booter thread, or on the calling thread when too many
+  // (kMaxRetiredWaiting, kMaxRetiredWaitingBytes) wait already. The caller has called
   // FunctionIsolate::DetachFromLoop() on the isolate's own worker first.
   void Retire(std::unique_ptr<FunctionIsolate> isolate) ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -75,7 +76,10 @@ class ReserveBooter {
   const size_t stock_bytes_;
   absl::Mutex mu_;
   std::deque<Job> jobs_ ABSL_GUARDED_BY(mu_);
+  static constexpr size_t kMaxRetiredWaiting = 16;
+  static constexpr int64_t kMaxRetiredWaitingBytes = int64_t{64} << 20;
   std::vector<std::unique_ptr<FunctionIsolate>> retired_ ABSL_GUARDED_BY(mu_);
+  int64_t retired_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // Their memory_bytes(), as retired.
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   bool dispose_next_ ABSL_GUARDED_BY(mu_) = false;  // A boot went last: disposals' turn.
   std::thread thread_;

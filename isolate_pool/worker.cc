@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/status_macros.h"
 #include "isolate_pool/cold_start_counts.h"
+#include "isolate_pool/limit_enforcer.h"
 #include "isolate_pool/v8_platform.h"
 
 namespace hearth {
@@ -271,7 +272,11 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
 
 void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
-  if (idle.size() < context_.options->max_idle_per_function_per_worker) {
+  const FunctionSpec& spec = *isolate->spec();
+  // Past the per-worker cap only while the function is below its min_warm: the pool keeps
+  // what the deploy asked for, wherever those isolates are.
+  if (idle.size() < context_.options->max_idle_per_function_per_worker ||
+      spec.stats->warm_isolates.load(std::memory_order_relaxed) < int64_t{spec.pool.min_warm}) {
     isolate->spec()->stats->warm_isolates.fetch_add(1, std::memory_order_relaxed);
     idle.push_back(std::move(isolate));
   } else {
@@ -295,6 +300,13 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
     return Park(std::move(invocation), /*at_front=*/resumed);
   }
   int64_t boot_us = 0;
+  if (cold && !HasRoomForAnotherIsolate()) {
+    std::move(invocation->done)(absl::ResourceExhaustedError(absl::StrCat(
+        "no room for another isolate of '", invocation->function->name,
+        "': the agent's isolate memory budget (", context_.options->isolate_memory_budget_mb,
+        " MB) is held by running isolates and the warm ones functions keep (min_warm)")));
+    return;
+  }
   if (cold) {
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> booted =
         NewIsolateFor(invocation->function, invocation->deadline_us, /*cold_start=*/true);
@@ -366,6 +378,24 @@ void Worker::AnswerUnrun(std::unique_ptr<Invocation> invocation, v1::Outcome out
   std::move(invocation->done)(absl::OkStatus());
 }
 
+int64_t Worker::FunctionMemory() const {
+  int64_t used = 0;
+  for (const auto& [raw, isolate] : busy_) used += isolate->memory_bytes();
+  for (const auto& [name, idle] : idle_) {
+    for (const auto& isolate : idle) used += isolate->memory_bytes();
+  }
+  return used;
+}
+
+bool Worker::HasRoomForAnotherIsolate() {
+  const uint64_t budget_mb = context_.options->isolate_memory_budget_mb;
+  if (budget_mb == 0) return true;
+  const int64_t budget = static_cast<int64_t>((budget_mb << 20) / context_.options->workers);
+  if (FunctionMemory() + LimitEnforcer::kSmallestIsolateBytes <= budget) return true;
+  EnforceMemoryBudget();  // Spare idle isolates go first.
+  return FunctionMemory() + LimitEnforcer::kSmallestIsolateBytes <= budget;
+}
+
 void Worker::EnforceMemoryBudget() {
   const uint64_t budget_mb = context_.options->isolate_memory_budget_mb;
   if (budget_mb == 0) return;
@@ -389,15 +419,16 @@ void Worker::EnforceMemoryBudget() {
   }
   if (used <= budget) return;
   std::sort(candidates.begin(), candidates.end());
-  // Two passes over the least recently used: first only isolates their function can spare
-  // (above min_warm), then any, because the budget protects the whole machine.
-  for (const bool spare_only : {true, false}) {
+  // The least recently used isolates their function can spare (above min_warm). Never
+  // below min_warm: a deploy whose min_warm does not fit is refused instead, and a cold
+  // start that does not fit is refused (HasRoomForAnotherIsolate).
+  {
     for (auto& [last_used, victim] : candidates) {
       if (used <= budget) return;
       if (victim == nullptr) continue;
       const FunctionSpec& spec = *victim->spec();
-      if (spare_only && spec.stats->warm_isolates.load(std::memory_order_relaxed) <=
-                            int64_t{spec.pool.min_warm}) {
+      if (spec.stats->warm_isolates.load(std::memory_order_relaxed) <=
+          int64_t{spec.pool.min_warm}) {
         continue;
       }
       std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec.name];

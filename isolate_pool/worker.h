@@ -90,8 +90,14 @@ class Worker {
   // the function is below its min_warm and `spec` is still its current version.
   void MaybeReplenish(std::shared_ptr<const FunctionSpec> spec);
   // Keeps the memory of this worker's isolates within its share of the pool's budget by
-  // retiring least recently used idle isolates.
+  // retiring least recently used idle isolates their function can spare (above min_warm).
   void EnforceMemoryBudget();
+  // Memory of the isolates holding functions here, busy or idle (not the pool's own
+  // reserve and primed isolates, which the budget evicts first).
+  int64_t FunctionMemory() const;
+  // Whether another isolate fits this worker's share of the budget, once spare idle ones
+  // are retired. No: a cold start is refused (RESOURCE_EXHAUSTED) rather than booted.
+  bool HasRoomForAnotherIsolate();
   // Disposes of `isolate` off the loop when a booter exists, else here.
   void Retire(std::unique_ptr<FunctionIsolate> isolate);
 

@@ -99,11 +99,41 @@ void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
         absl::MutexLock lock(&pending->mu);
         return pending->status;
       }();
+      if (result.ok()) result = CheckWarmIsolatesFit(*pending->spec);
       if (result.ok()) result = Publish(pending->spec);
       std::move(pending->done)(std::move(result));
     });
   }
   LeavePool();
+}
+
+absl::Status Scheduler::CheckWarmIsolatesFit(const FunctionSpec& spec) {
+  if (spec.pool.min_warm <= 1) return absl::OkStatus();
+  // The isolates just booted tell what one of this function takes; what other functions'
+  // isolates hold is not available to it.
+  const int64_t isolates = spec.stats->warm_isolates.load(std::memory_order_relaxed) +
+                           spec.stats->busy_isolates.load(std::memory_order_relaxed);
+  const int64_t mine = spec.stats->memory_bytes.load(std::memory_order_relaxed);
+  int64_t others = 0;
+  for (const auto& other : registry_->List()) {
+    if (other->name != spec.name)
+      others += other->stats->memory_bytes.load(std::memory_order_relaxed);
+  }
+  const int64_t each = isolates > 0 ? mine / isolates : 0;
+  const uint64_t most = pool_->MostWarmIsolates(each, others);
+  if (spec.pool.min_warm <= most) return absl::OkStatus();
+  // Not published: the isolates booted for it go (a previous version, if any, stays).
+  std::shared_ptr<const FunctionSpec> previous = registry_->Find(spec.name);
+  if (previous != nullptr) {
+    pool_->RetireOtherVersions(spec.name, previous->version);
+  } else {
+    pool_->Remove(spec.name);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "pool.min_warm (", spec.pool.min_warm, ") is more than this agent can keep warm of '",
+      spec.name, "': its isolates take ", each >> 10, " KiB each, and at most ", most,
+      " of them fit the isolate memory budget of ", pool_->options().isolate_memory_budget_mb,
+      " MB beside the other functions' isolates"));
 }
 
 absl::Status Scheduler::Publish(const std::shared_ptr<const FunctionSpec>& spec) {

@@ -64,6 +64,9 @@ class Scheduler {
  private:
   void PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
                          absl::AnyInvocable<void(absl::Status) &&> done) ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether the warm isolates `spec` asks for (min_warm), measured now that they are booted,
+  // fit the pool's memory budget; if not, retires them and says why (INVALID_ARGUMENT).
+  absl::Status CheckWarmIsolatesFit(const FunctionSpec& spec) ABSL_LOCKS_EXCLUDED(mu_);
   // Makes a booted `spec` the current version of its name; Unavailable once closed.
   absl::Status Publish(const std::shared_ptr<const FunctionSpec>& spec) ABSL_LOCKS_EXCLUDED(mu_);
   // The function's home worker, or the least loaded after it; -1 when every worker is

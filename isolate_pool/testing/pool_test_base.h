@@ -26,7 +26,7 @@ inline std::shared_ptr<FunctionSpec> MakeSpec(const IsolatePool& pool, const std
   spec->version = version;
   spec->source = source;
   spec->limits = *pool.ResolveLimits({});
-  spec->pool = pool.ResolvePool({});
+  spec->pool = *pool.ResolvePool({});
   return spec;
 }
 
