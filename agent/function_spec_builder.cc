@@ -25,6 +25,8 @@ std::string ContentHash(const FunctionSpec& spec) {
         spec.pool.max_isolates, spec.pool.idle_ttl_ms, spec.pool.max_invocations_per_isolate}) {
     field(absl::StrCat(v));
   }
+  // Only when set, so that versions deployed before the flag existed keep their hash.
+  if (spec.pool.min_warm_pinned) field("min_warm_pinned");
   for (const auto& [key, value] : spec.env) {
     field(key);
     field(value);

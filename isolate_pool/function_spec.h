@@ -25,6 +25,10 @@ struct FunctionLimits {
 
 struct FunctionPoolSettings {
   uint32_t min_warm = 0;
+  // Whether the deploy asked for min_warm itself: then those isolates are kept whatever the
+  // memory budget says (the deploy was refused if they could not fit). The agent's default
+  // is best effort: the budget may take a function's last idle isolate.
+  bool min_warm_pinned = false;
   uint32_t max_isolates = 0;
   uint32_t idle_ttl_ms = 0;
   uint32_t max_invocations_per_isolate = 0;

@@ -146,6 +146,7 @@ absl::StatusOr<FunctionPoolSettings> IsolatePool::ResolvePool(
   auto pick = [](uint32_t value, uint32_t fallback) { return value == 0 ? fallback : value; };
   FunctionPoolSettings pool{
       .min_warm = pick(requested.min_warm, defaults.min_warm),
+      .min_warm_pinned = requested.min_warm != 0,
       // Unset: room for the warm ones asked for, at least.
       .max_isolates = requested.max_isolates != 0
                           ? requested.max_isolates
@@ -162,7 +163,7 @@ absl::StatusOr<FunctionPoolSettings> IsolatePool::ResolvePool(
   // No isolate takes less than V8's floor: past budget / floor, min_warm cannot be kept
   // whatever the function (the deploy then measures its real isolates; see the scheduler).
   const uint64_t most = MostWarmIsolates(LimitEnforcer::kSmallestIsolateBytes);
-  if (pool.min_warm > most) {
+  if (pool.min_warm_pinned && pool.min_warm > most) {
     return absl::InvalidArgumentError(absl::StrCat(
         "pool.min_warm (", pool.min_warm, ") is more than this agent can keep warm: at most ", most,
         " isolates fit its isolate memory budget of ", options_.isolate_memory_budget_mb, " MB"));

@@ -419,18 +419,18 @@ void Worker::EnforceMemoryBudget() {
   }
   if (used <= budget) return;
   std::sort(candidates.begin(), candidates.end());
-  // The least recently used isolates their function can spare (above min_warm). Never
-  // below min_warm: a deploy whose min_warm does not fit is refused instead, and a cold
-  // start that does not fit is refused (HasRoomForAnotherIsolate).
-  {
+  // Two passes over the least recently used: first isolates their function can spare
+  // (above min_warm), then those kept only by the agent's default min_warm. Never below a
+  // min_warm the deploy asked for: a deploy whose min_warm does not fit is refused instead,
+  // and so is a cold start that does not fit (HasRoomForAnotherIsolate).
+  for (const bool spare_only : {true, false}) {
     for (auto& [last_used, victim] : candidates) {
       if (used <= budget) return;
       if (victim == nullptr) continue;
       const FunctionSpec& spec = *victim->spec();
-      if (spec.stats->warm_isolates.load(std::memory_order_relaxed) <=
-          int64_t{spec.pool.min_warm}) {
-        continue;
-      }
+      const bool at_min_warm =
+          spec.stats->warm_isolates.load(std::memory_order_relaxed) <= int64_t{spec.pool.min_warm};
+      if (at_min_warm && (spare_only || spec.pool.min_warm_pinned)) continue;
       std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec.name];
       auto it = std::find_if(idle.begin(), idle.end(),
                              [&](const auto& isolate) { return isolate.get() == victim; });

@@ -108,7 +108,7 @@ void Scheduler::PrepareAndPublish(std::shared_ptr<const FunctionSpec> spec,
 }
 
 absl::Status Scheduler::CheckWarmIsolatesFit(const FunctionSpec& spec) {
-  if (spec.pool.min_warm <= 1) return absl::OkStatus();
+  if (!spec.pool.min_warm_pinned || spec.pool.min_warm <= 1) return absl::OkStatus();
   // The isolates just booted tell what one of this function takes; what other functions'
   // isolates hold is not available to it.
   const int64_t isolates = spec.stats->warm_isolates.load(std::memory_order_relaxed) +
