@@ -181,7 +181,8 @@ grpc::ServerUnaryReactor* AgentService::GetFunction(grpc::CallbackServerContext*
 absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
                                             v1::InvokeResponse* response, int64_t accepted_us,
                                             int64_t deadline_us,
-                                            absl::AnyInvocable<void(absl::Status) &&> done) {
+                                            absl::AnyInvocable<void(absl::Status) &&> done,
+                                            absl::AnyInvocable<bool()> cancelled) {
   HEARTH_RETURN_IF_ERROR(ValidateInvokeRequest(request, deps_.request_caps));
   response->set_id(request.id());
   auto invocation = std::make_unique<Invocation>();
@@ -190,6 +191,7 @@ absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
   invocation->accepted_us = accepted_us;
   invocation->deadline_us = deadline_us;
   invocation->done = std::move(done);
+  invocation->cancelled = std::move(cancelled);
   absl::Status submitted = deps_.scheduler->Submit(request.function(), std::move(invocation));
   // A quarantined function is not loaded: say why rather than "not found".
   if (absl::IsNotFound(submitted)) return deps_.quarantine->Explain(request.function(), submitted);
@@ -202,9 +204,11 @@ grpc::ServerUnaryReactor* AgentService::Invoke(grpc::CallbackServerContext* cont
   const int64_t accepted = MonotonicMicros();
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status submitted =
-      SubmitInvocation(*request, response, accepted, CallerDeadlineMicros(*context),
-                       [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  absl::Status submitted = SubmitInvocation(
+      *request, response, accepted, CallerDeadlineMicros(*context),
+      [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); },
+      // The context lives until the reactor is finished, which `done` does last.
+      [context] { return context->IsCancelled(); });
   if (!submitted.ok()) reactor->Finish(ToGrpcStatus(submitted));
   return reactor;
 }

@@ -77,7 +77,8 @@ class AgentService final : public v1::Agent::CallbackService {
   // (and only if) this returns OK. Shared by Invoke and InvokeStream.
   absl::Status SubmitInvocation(const v1::InvokeRequest& request, v1::InvokeResponse* response,
                                 int64_t accepted_us, int64_t deadline_us,
-                                absl::AnyInvocable<void(absl::Status) &&> done);
+                                absl::AnyInvocable<void(absl::Status) &&> done,
+                                absl::AnyInvocable<bool()> cancelled = nullptr);
 
   AgentServiceDeps deps_;
 };

@@ -27,6 +27,9 @@ struct Invocation {
   // function's own failures are outcomes, not errors). Not OK: the agent refused or could
   // not run it (e.g. the function was removed meanwhile).
   absl::AnyInvocable<void(absl::Status) &&> done;
+  // Whether the caller has gone (it cancelled, or its connection closed); null: never asked.
+  // Any thread, until `done`. An invocation found cancelled before it starts is not run.
+  absl::AnyInvocable<bool()> cancelled;
 };
 
 }  // namespace hearth

@@ -38,8 +38,8 @@ class ParkingQueue {
   // Parks `invocation` (at the head of its function's queue when it waited before and
   // keeps its place). False, leaving `invocation` with the caller, when too many wait.
   bool Park(std::unique_ptr<Invocation>& invocation, bool at_front);
-  // The next invocation of `name` whose deadline has not passed, or null; expired ones
-  // before it go to `expired`.
+  // The next invocation of `name` whose deadline has not passed and whose caller has not
+  // cancelled, or null; those before it go to `expired`.
   std::unique_ptr<Invocation> Next(const std::string& name);
   bool Waiting(const std::string& name) const { return queues_.contains(name); }
   // Every parked invocation, for the worker to answer when it stops.

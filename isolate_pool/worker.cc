@@ -34,6 +34,10 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
                const IsolatePoolOptions* options)
     : parked_(options->max_parked_per_function,
               [this](std::unique_ptr<Invocation> expired) {
+                if (expired->cancelled && expired->cancelled()) {
+                  return std::move(expired->done)(absl::CancelledError(
+                      "the caller cancelled the invocation before it started"));
+                }
                 const std::string why = absl::StrCat(
                     "the invocation's deadline passed while it waited for a free isolate of '",
                     expired->function->name, "' (at its max_isolates of ",
@@ -291,6 +295,10 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   if (started >= invocation->deadline_us) {
     return AnswerUnrun(std::move(invocation), v1::OUTCOME_TIMEOUT,
                        "the invocation's deadline passed while it was queued");
+  }
+  if (invocation->cancelled && invocation->cancelled()) {
+    return std::move(invocation->done)(
+        absl::CancelledError("the caller cancelled the invocation before it started"));
   }
 
   std::unique_ptr<FunctionIsolate> isolate;

@@ -70,19 +70,9 @@ class AgentE2eTest : public ::testing::Test {
 
   // Sum of every sample of `metric` whose labels include `labels` ("a=\"x\"").
   double Scrape(const std::string& metric, const std::string& labels) {
-    absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
-    EXPECT_TRUE(text.ok()) << text.status();
-    if (!text.ok()) return -1;
-    double sum = 0;
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);) {
-      const bool match = labels.empty() ? line.rfind(metric + " ", 0) == 0
-                                        : line.rfind(metric + "{", 0) == 0 &&
-                                              line.find(labels) != std::string::npos;
-      if (!match) continue;
-      sum += std::stod(line.substr(line.rfind(' ') + 1));
-    }
-    return sum;
+    absl::StatusOr<double> sum = ScrapeSum(agent_->metrics_port(), metric, labels);
+    EXPECT_TRUE(sum.ok()) << sum.status();
+    return sum.value_or(-1);
   }
 
   TempDir state_dir_;

@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 
@@ -223,6 +224,20 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   if (code != CURLE_OK) return absl::UnavailableError(curl_easy_strerror(code));
   if (http_status != 200) return absl::UnavailableError(absl::StrCat("HTTP ", http_status));
   return body;
+}
+
+absl::StatusOr<double> ScrapeSum(int port, const std::string& metric, const std::string& labels) {
+  absl::StatusOr<std::string> text = HttpGet(port, "/metrics");
+  if (!text.ok()) return text.status();
+  double sum = 0;
+  std::istringstream lines(*text);
+  for (std::string line; std::getline(lines, line);) {
+    const bool match =
+        labels.empty() ? line.rfind(metric + " ", 0) == 0
+                       : line.rfind(metric + "{", 0) == 0 && line.find(labels) != std::string::npos;
+    if (match) sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
 }
 
 std::string AgentBinary() { return HEARTH_AGENT_BINARY; }

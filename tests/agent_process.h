@@ -72,6 +72,11 @@ class AgentProcess {
 // Fetches http://127.0.0.1:port/path; the body, or an error.
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path);
 
+// Scrapes http://127.0.0.1:port/metrics as Prometheus does: the sum of every sample of
+// `metric` whose labels include `labels` ("a=\"x\""; empty: the unlabelled sample), or
+// the error of the scrape.
+absl::StatusOr<double> ScrapeSum(int port, const std::string& metric, const std::string& labels);
+
 // Paths of the binaries under test (set by CMake).
 std::string AgentBinary();
 std::string HearthctlBinary();

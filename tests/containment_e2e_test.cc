@@ -56,16 +56,9 @@ class ContainmentTest : public ::testing::Test {
 
   // Sum of the samples of `metric` whose labels contain `labels`.
   double Scrape(const std::string& metric, const std::string& labels) {
-    absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
-    EXPECT_TRUE(text.ok()) << text.status();
-    if (!text.ok()) return -1;
-    double sum = 0;
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);) {
-      if (line.rfind(metric + "{", 0) != 0 || line.find(labels) == std::string::npos) continue;
-      sum += std::stod(line.substr(line.rfind(' ') + 1));
-    }
-    return sum;
+    absl::StatusOr<double> sum = ScrapeSum(agent_->metrics_port(), metric, labels);
+    EXPECT_TRUE(sum.ok()) << sum.status();
+    return sum.value_or(-1);
   }
 
   int64_t AgentRssKib() const {
@@ -156,6 +149,50 @@ TEST_F(ContainmentTest, ParkedInvocationsEndByTheirDeadlinesAndTheOnesBehindStil
     EXPECT_EQ(behind.outcome(), v1::OUTCOME_OK) << behind.error();
     EXPECT_EQ(behind.response().body(), "done");
   }
+}
+
+TEST_F(ContainmentTest, AParkedInvocationItsCallerCancelledIsNeverRun) {
+  StartAgent({"--workers", "1"});
+  v1::DeployRequest slow = Function("slow", R"(
+      export default () => {
+        const until = Date.now() + 300;
+        while (Date.now() < until) {}
+        return new Response('done');
+      };)");
+  slow.mutable_pool()->set_max_isolates(1);
+  slow.mutable_limits()->set_cpu_ms(5000);
+  ASSERT_TRUE(Deploy(slow).ok());
+
+  v1::InvokeResponse first, cancelled, behind;
+  grpc::Status first_status, cancelled_status, behind_status;
+  std::thread holder([&] { first_status = Invoke("slow", std::chrono::seconds(30), &first); });
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Scrape("hearth_isolates", "function=\"slow\",state=\"busy\"") < 1 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  grpc::ClientContext cancelled_context;
+  cancelled_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::InvokeRequest request;
+  request.set_function("slow");
+  std::thread canceller(
+      [&] { cancelled_status = stub_->Invoke(&cancelled_context, request, &cancelled); });
+  // Parked behind the first (the agent's queue depth shows it), then cancelled.
+  while (Scrape("hearth_worker_queue_depth", "worker=\"0\"") < 2 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  cancelled_context.TryCancel();
+  canceller.join();
+  std::thread waiter([&] { behind_status = Invoke("slow", std::chrono::seconds(30), &behind); });
+  holder.join();
+  waiter.join();
+  EXPECT_EQ(cancelled_status.error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(first_status.ok() && behind_status.ok());
+  EXPECT_EQ(first.outcome(), v1::OUTCOME_OK);
+  EXPECT_EQ(behind.outcome(), v1::OUTCOME_OK);
+  // Two ran; the cancelled one never did (it would have been counted with its outcome).
+  EXPECT_EQ(Scrape("hearth_invocations_total", "function=\"slow\",outcome=\"ok\""), 2);
 }
 
 TEST_F(ContainmentTest, ASoakOfViolationsLeavesEveryInvocationAnsweredAndMemoryLevel) {

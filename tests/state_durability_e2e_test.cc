@@ -85,16 +85,9 @@ class StateDurabilityTest : public ::testing::Test {
 
   // Sum of the samples of `metric` whose labels include `labels` ("a=\"x\"").
   double Scrape(const std::string& metric, const std::string& labels) {
-    absl::StatusOr<std::string> text = HttpGet(agent_->metrics_port(), "/metrics");
-    if (!text.ok()) return -1;
-    double sum = 0;
-    std::istringstream lines(*text);
-    for (std::string line; std::getline(lines, line);) {
-      if (line.rfind(metric + "{", 0) == 0 && line.find(labels) != std::string::npos) {
-        sum += std::stod(line.substr(line.rfind(' ') + 1));
-      }
-    }
-    return sum;
+    absl::StatusOr<double> sum = ScrapeSum(agent_->metrics_port(), metric, labels);
+    EXPECT_TRUE(sum.ok()) << sum.status();
+    return sum.value_or(-1);
   }
 
   static v1::DeployRequest Request(const std::string& name, const std::string& source) {
