@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "isolate_pool/cold_start_counts.h"
 #include "isolate_pool/limit_enforcer.h"
+#include "isolate_pool/pool_policy.h"
 #include "isolate_pool/v8_platform.h"
 
 namespace hearth {
@@ -32,7 +33,8 @@ v1::Outcome OutcomeOfBootFailure(const absl::Status& status) {
 
 Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
                const IsolatePoolOptions* options)
-    : parked_(options->max_parked_per_function,
+    : policy_(options),
+      parked_(options->max_parked_per_function,
               [this](std::unique_ptr<Invocation> expired) {
                 if (expired->cancelled && expired->cancelled()) {
                   return std::move(expired->done)(absl::CancelledError(
@@ -81,8 +83,7 @@ void Worker::OnSweepTimer(uv_timer_t* timer) { static_cast<Worker*>(timer->data)
 void Worker::SweepIdle() {
   const int64_t now = MonotonicMicros();
   auto expired = [now](const FunctionIsolate& isolate) {
-    const uint32_t ttl_ms = isolate.spec()->pool.idle_ttl_ms;
-    return ttl_ms != 0 && now - isolate.last_used_us() >= int64_t{ttl_ms} * 1000;
+    return PoolPolicy::IdleTooLong(*isolate.spec(), isolate.last_used_us(), now);
   };
   // A primed isolate's idle time counts from its priming: no cold start came since.
   absl::erase_if(primed_, [&](auto& entry) {
@@ -92,17 +93,8 @@ void Worker::SweepIdle() {
   });
   for (auto& [name, idle] : idle_) {
     for (auto& isolate : idle) {
-      const FunctionSpec& spec = *isolate->spec();
       if (!expired(*isolate)) continue;
-      // Claim one warm isolate above min_warm; other workers sweep the same counter.
-      std::atomic<int64_t>& warm = spec.stats->warm_isolates;
-      int64_t current = warm.load(std::memory_order_relaxed);
-      bool claimed = false;
-      while (current > int64_t{spec.pool.min_warm} &&
-             !(claimed =
-                   warm.compare_exchange_weak(current, current - 1, std::memory_order_relaxed))) {
-      }
-      if (claimed) Retire(std::move(isolate));
+      if (PoolPolicy::ClaimIdleAboveMinWarm(*isolate->spec())) Retire(std::move(isolate));
     }
     std::erase(idle, nullptr);
   }
@@ -276,11 +268,7 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
 
 void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
-  const FunctionSpec& spec = *isolate->spec();
-  // Past the per-worker cap only while the function is below its min_warm: the pool keeps
-  // what the deploy asked for, wherever those isolates are.
-  if (idle.size() < context_.options->max_idle_per_function_per_worker ||
-      spec.stats->warm_isolates.load(std::memory_order_relaxed) < int64_t{spec.pool.min_warm}) {
+  if (policy_.MayKeepIdle(*isolate->spec(), idle.size())) {
     isolate->spec()->stats->warm_isolates.fetch_add(1, std::memory_order_relaxed);
     idle.push_back(std::move(isolate));
   } else {
@@ -304,7 +292,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   std::unique_ptr<FunctionIsolate> isolate;
   if (!invocation->request->force_cold()) isolate = TakeIdle(*invocation->function);
   const bool cold = isolate == nullptr;
-  if (cold && AtIsolateCap(*invocation->function)) {
+  if (cold && PoolPolicy::AtIsolateCap(*invocation->function)) {
     return Park(std::move(invocation), /*at_front=*/resumed);
   }
   int64_t boot_us = 0;
@@ -341,13 +329,6 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
   raw->Start(
       std::move(invocation), cold, boot_us,
       [this](FunctionIsolate* finished, bool reusable) { OnIsolateFinished(finished, reusable); });
-}
-
-bool Worker::AtIsolateCap(const FunctionSpec& spec) const {
-  const uint32_t cap = spec.pool.max_isolates;
-  return cap > 0 && spec.stats->warm_isolates.load(std::memory_order_relaxed) +
-                            spec.stats->busy_isolates.load(std::memory_order_relaxed) >=
-                        int64_t{cap};
 }
 
 bool Worker::BusyHere(const std::string& name) const {
@@ -396,18 +377,14 @@ int64_t Worker::FunctionMemory() const {
 }
 
 bool Worker::HasRoomForAnotherIsolate() {
-  const uint64_t budget_mb = context_.options->isolate_memory_budget_mb;
-  if (budget_mb == 0) return true;
-  const int64_t budget = static_cast<int64_t>((budget_mb << 20) / context_.options->workers);
-  if (FunctionMemory() + LimitEnforcer::kSmallestIsolateBytes <= budget) return true;
+  if (policy_.HasRoomFor(FunctionMemory())) return true;
   EnforceMemoryBudget();  // Spare idle isolates go first.
-  return FunctionMemory() + LimitEnforcer::kSmallestIsolateBytes <= budget;
+  return policy_.HasRoomFor(FunctionMemory());
 }
 
 void Worker::EnforceMemoryBudget() {
-  const uint64_t budget_mb = context_.options->isolate_memory_budget_mb;
-  if (budget_mb == 0) return;
-  const int64_t budget = static_cast<int64_t>((budget_mb << 20) / context_.options->workers);
+  const int64_t budget = policy_.WorkerBudgetBytes();
+  if (budget == 0) return;
   int64_t used = 0;
   std::vector<std::pair<int64_t, FunctionIsolate*>> candidates;  // (last used, isolate)
   for (const auto& [raw, isolate] : busy_) used += isolate->memory_bytes();
@@ -427,18 +404,13 @@ void Worker::EnforceMemoryBudget() {
   }
   if (used <= budget) return;
   std::sort(candidates.begin(), candidates.end());
-  // Two passes over the least recently used: first isolates their function can spare
-  // (above min_warm), then those kept only by the agent's default min_warm. Never below a
-  // min_warm the deploy asked for: a deploy whose min_warm does not fit is refused instead,
-  // and so is a cold start that does not fit (HasRoomForAnotherIsolate).
-  for (const bool spare_only : {true, false}) {
+  // The least recently used first, in the policy's passes (EvictionPass).
+  for (const EvictionPass pass : {EvictionPass::kSpareOnly, EvictionPass::kDefaultMinWarmToo}) {
     for (auto& [last_used, victim] : candidates) {
       if (used <= budget) return;
       if (victim == nullptr) continue;
       const FunctionSpec& spec = *victim->spec();
-      const bool at_min_warm =
-          spec.stats->warm_isolates.load(std::memory_order_relaxed) <= int64_t{spec.pool.min_warm};
-      if (at_min_warm && (spare_only || spec.pool.min_warm_pinned)) continue;
+      if (!PoolPolicy::MayEvict(spec, pass)) continue;
       std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[spec.name];
       auto it = std::find_if(idle.begin(), idle.end(),
                              [&](const auto& isolate) { return isolate.get() == victim; });
@@ -452,15 +424,10 @@ void Worker::EnforceMemoryBudget() {
 }
 
 void Worker::MaybeReplenish(std::shared_ptr<const FunctionSpec> spec) {
-  auto below_min_warm = [](const FunctionSpec& s) {
-    return !s.superseded.load(std::memory_order_relaxed) && s.pool.min_warm > 0 &&
-           s.stats->warm_isolates.load(std::memory_order_relaxed) +
-                   s.stats->busy_isolates.load(std::memory_order_relaxed) <
-               int64_t{s.pool.min_warm};
-  };
-  if (!below_min_warm(*spec)) return;
-  thread_->Post([this, spec = std::move(spec), below_min_warm] {
-    if (!below_min_warm(*spec)) return;  // Another worker or a cold start got there first.
+  if (!PoolPolicy::BelowMinWarm(*spec)) return;
+  thread_->Post([this, spec = std::move(spec)] {
+    // Another worker or a cold start got there first.
+    if (!PoolPolicy::BelowMinWarm(*spec)) return;
     const int64_t deadline = MonotonicMicros() + int64_t{context_.options->boot_timeout_ms} * 1000;
     absl::StatusOr<std::unique_ptr<FunctionIsolate>> isolate = NewIsolateFor(spec, deadline);
     if (!isolate.ok()) return;  // Its next invocation boots one and reports why.

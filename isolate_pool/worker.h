@@ -20,6 +20,7 @@
 #include "isolate_pool/function_isolate.h"
 #include "isolate_pool/invocation.h"
 #include "isolate_pool/parking_queue.h"
+#include "isolate_pool/pool_policy.h"
 #include "isolate_pool/reserve_booter.h"
 #include "isolate_pool/worker_context.h"
 
@@ -76,8 +77,6 @@ class Worker {
   static void OnSweepTimer(uv_timer_t* timer);
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
-  // max_isolates: true when the function may not get another isolate now.
-  bool AtIsolateCap(const FunctionSpec& spec) const;
   bool BusyHere(const std::string& name) const;
   // Holds an invocation until one of its function's isolates here is free, or refuses it
   // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.
@@ -102,6 +101,7 @@ class Worker {
   void Retire(std::unique_ptr<FunctionIsolate> isolate);
 
   WorkerContext context_;
+  const PoolPolicy policy_;
   std::atomic<int> inflight_{0};
 
   // Loop-thread state.
