@@ -51,8 +51,8 @@ class AgentServer {
 
   // Declared first, destroyed last: crashes are recorded until everything else is gone.
   std::unique_ptr<CrashJournal> crash_journal_;
-  // Before the pool: the deploys in flight hold it until their last callback, which may come from
-  // the pool's destruction.
+  // Before the pool: the deploys in flight hold it until their last callback, which may
+  // come from the pool's destruction.
   DeploySequencer deploys_;
   std::unique_ptr<AgentMetrics> metrics_;
   std::unique_ptr<IsolatePool> pool_;
