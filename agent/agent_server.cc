@@ -71,6 +71,8 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
   HEARTH_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                           Credentials(options));
 
+  disk_ = std::make_unique<LoopThread>(
+      "hearth-disk", [] {}, [] {});
   metrics_ = std::make_unique<AgentMetrics>(options.max_function_labels);
   HEARTH_ASSIGN_OR_RETURN(metrics_port_, metrics_->Serve(options.metrics_listen));
   pool_ = std::make_unique<IsolatePool>(options.pool);
@@ -86,6 +88,7 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
       .metrics = metrics_.get(),
       .deploys = &deploys_,
       .state = state_ ? &*state_ : nullptr,
+      .disk = disk_.get(),
       .quarantine = quarantine_.get(),
       .auth_token = std::move(auth_token),
       .deploy_caps = options.deploy_caps,

@@ -21,6 +21,7 @@
 #include "agent/pool_collector.h"
 #include "agent/quarantine.h"
 #include "agent/state_store.h"
+#include "common/loop_thread.h"
 #include "isolate_pool/isolate_pool.h"
 #include "scheduler/function_registry.h"
 #include "scheduler/scheduler.h"
@@ -51,6 +52,8 @@ class AgentServer {
 
   // Declared first, destroyed last: crashes are recorded until everything else is gone.
   std::unique_ptr<CrashJournal> crash_journal_;
+  // Writes deploys' state files (fsyncs) off the workers; outlives what deploys through it.
+  std::unique_ptr<LoopThread> disk_;
   // Before the pool: the deploys in flight hold it until their last callback, which may
   // come from the pool's destruction.
   DeploySequencer deploys_;

@@ -70,10 +70,9 @@ void AgentService::StartDeploy(const v1::DeployRequest& request, v1::DeployRespo
   auto saved = state == nullptr ? nullptr : std::make_unique<v1::DeployRequest>(request);
   // Read once the deploy is done: by then the scheduler has given it its snapshot, if any.
   std::shared_ptr<const FunctionSpec> deployed = *spec;
-  deps_.scheduler->Deploy(*std::move(spec), [response, started, state, quarantine,
-                                             saved = std::move(saved),
-                                             deployed = std::move(deployed),
-                                             done = std::move(done)](absl::Status status) mutable {
+  auto finish = [response, started, state, quarantine, saved = std::move(saved),
+                 deployed = std::move(deployed),
+                 done = std::move(done)](absl::Status status) mutable {
     if (status.ok()) {
       // Deploys are rare and the request is small (snapshots are cached by the pool).
       if (state != nullptr) status = state->Save(*saved);
@@ -89,6 +88,24 @@ void AgentService::StartDeploy(const v1::DeployRequest& request, v1::DeployRespo
       status = absl::InvalidArgumentError(status.message());
     }
     std::move(done)(std::move(status));
+  };
+  // The scheduler answers on the worker that prepared the function (or the builder's
+  // thread): the state file's fsyncs go to the disk thread instead.
+  struct Finish {
+    decltype(finish) run;
+    absl::Status status;
+  };
+  deps_.scheduler->Deploy(*std::move(spec), [disk = deps_.disk, finish = std::move(finish)](
+                                                absl::Status status) mutable {
+    auto job = std::make_unique<Finish>(Finish{std::move(finish), std::move(status)});
+    if (disk == nullptr) return std::move(job->run)(std::move(job->status));
+    PostOrElse(
+        *disk, std::move(job),
+        [](std::unique_ptr<Finish> posted) { std::move(posted->run)(std::move(posted->status)); },
+        // The disk thread is stopping (the agent is going away): here, then.
+        [](std::unique_ptr<Finish> refused) {
+          std::move(refused->run)(std::move(refused->status));
+        });
   });
 }
 

@@ -22,6 +22,7 @@
 #include "agent/quarantine.h"
 #include "agent/request_validation.h"
 #include "agent/state_store.h"
+#include "common/loop_thread.h"
 #include "hearth/v1/agent.grpc.pb.h"
 #include "scheduler/scheduler.h"
 
@@ -35,8 +36,11 @@ struct AgentServiceDeps {
   // Orders deploys and undeploys by name; refuses new ones in a drain.
   DeploySequencer* deploys = nullptr;
   const StateStore* state = nullptr;  // Null: nothing is persisted.
-  Quarantine* quarantine = nullptr;   // Never null (empty without a state dir).
-  std::string auth_token;             // Empty: no authentication.
+  // Where a deploy's state file is written (fsyncs: never on the worker that finished the
+  // deploy). Null: on whichever thread finished it.
+  LoopThread* disk = nullptr;
+  Quarantine* quarantine = nullptr;  // Never null (empty without a state dir).
+  std::string auth_token;            // Empty: no authentication.
   DeployCaps deploy_caps;
   RequestCaps request_caps;
 };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "common/thread_pool_work.h"
 
 namespace hearth {
 namespace {
@@ -120,6 +121,29 @@ TEST(LoopThread, TasksPostedWhileStopRunsAreRunOrRefusedNeverLost) {
     // Accepted means run before Stop returned: nothing runs afterwards.
     ASSERT_EQ(ran.load(), ran_when_stopped) << "round " << round;
   }
+}
+
+TEST(RunOnThreadPool, RunsOffTheLoopThreadAndTheLoopWaitsForItAtStop) {
+  std::thread::id loop_thread, pool_thread;
+  std::atomic<bool> ran{false};
+  {
+    LoopThread loop(
+        "test-pool", [] {}, [] {});
+    absl::Notification queued;
+    loop.Post([&] {
+      loop_thread = std::this_thread::get_id();
+      RunOnThreadPool(loop.loop(), [&] {
+        pool_thread = std::this_thread::get_id();
+        // Still running when the loop is asked to stop: the stop waits for it.
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ran = true;
+      });
+      queued.Notify();
+    });
+    queued.WaitForNotification();
+  }  // Stops the loop.
+  EXPECT_TRUE(ran.load());
+  EXPECT_NE(pool_thread, loop_thread);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ bool FunctionCodeCache::Claim() {
   return true;
 }
 
-void FunctionCodeCache::Publish(std::string bytes) {
+absl::AnyInvocable<void() &&> FunctionCodeCache::Publish(std::string bytes) {
   std::shared_ptr<const std::string> made;
   Persist persist;
   {
@@ -38,13 +38,14 @@ void FunctionCodeCache::Publish(std::string bytes) {
     claimed_ = false;
     if (bytes.empty()) {
       ++rejections_;  // V8 made none (asm.js, say): a few more tries, not one per isolate.
-      return;
+      return nullptr;
     }
     bytes_ = made = std::make_shared<const std::string>(std::move(bytes));
     made_total.fetch_add(1, std::memory_order_relaxed);
     persist = std::move(persist_);  // Written once per version, by the first cache made.
   }
-  if (persist) persist(*made);
+  if (!persist) return nullptr;
+  return [persist = std::move(persist), made = std::move(made)]() mutable { persist(*made); };
 }
 
 void FunctionCodeCache::Preload(std::string bytes) {

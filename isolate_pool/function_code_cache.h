@@ -42,7 +42,9 @@ class FunctionCodeCache {
   // kMaxRejections attempts failed): that caller makes one and calls Publish (with the
   // bytes, or empty if V8 made none, which counts as a failed attempt).
   bool Claim() ABSL_LOCKS_EXCLUDED(mu_);
-  void Publish(std::string bytes) ABSL_LOCKS_EXCLUDED(mu_);
+  // Returns the writing of the cache to the state dir when this is the version's first
+  // (null otherwise), for the caller to run off its loop: it is disk I/O.
+  absl::AnyInvocable<void() &&> Publish(std::string bytes) ABSL_LOCKS_EXCLUDED(mu_);
 
   // While the version is being deployed (before any isolate uses it): a cache kept from an
   // earlier run, and where to keep the one made later.

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "common/crash_attribution.h"
 #include "common/status_macros.h"
+#include "common/thread_pool_work.h"
 #include "isolate_pool/module_loader.h"
 #include "isolate_pool/native_bindings.h"
 #include "isolate_pool/result_reader.h"
@@ -486,7 +487,9 @@ void FunctionIsolate::MakeCodeCacheOnce(bool served) {
   if (served && spec_->code_cache->Claim()) {
     v8::Isolate::Scope isolate_scope(isolate_);
     v8::HandleScope handle_scope(isolate_);
-    spec_->code_cache->Publish(MakeModuleCodeCache(module_.Get(isolate_)));
+    absl::AnyInvocable<void()&&> persist =
+        spec_->code_cache->Publish(MakeModuleCodeCache(module_.Get(isolate_)));
+    if (persist) RunOnThreadPool(worker_.loop, std::move(persist));
     // Making it allocates on the heap (source positions, line ends): at the memory limit,
     // OnNearHeapLimit has asked for termination. Nothing runs to be terminated now; the
     // isolate is done for all the same.
