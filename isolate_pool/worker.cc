@@ -81,6 +81,7 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
 void Worker::OnSweepTimer(uv_timer_t* timer) { static_cast<Worker*>(timer->data)->SweepIdle(); }
 
 void Worker::SweepIdle() {
+  assert(thread_->IsLoopThread());
   const int64_t now = MonotonicMicros();
   auto expired = [now](const FunctionIsolate& isolate) {
     return PoolPolicy::IdleTooLong(*isolate.spec(), isolate.last_used_us(), now);
@@ -119,6 +120,7 @@ void Worker::ScheduleRefill() {
 }
 
 std::unique_ptr<FunctionIsolate> Worker::TakePrimed(const FunctionSpec& spec) {
+  assert(thread_->IsLoopThread());
   auto it = primed_.find(spec.name);
   if (it == primed_.end()) return nullptr;
   std::unique_ptr<FunctionIsolate> primed = std::move(it->second);
@@ -253,6 +255,7 @@ void Worker::Retire(std::unique_ptr<FunctionIsolate> isolate) {
 }
 
 std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
+  assert(thread_->IsLoopThread());
   auto it = idle_.find(spec.name);
   if (it == idle_.end()) return nullptr;
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = it->second;
@@ -267,6 +270,7 @@ std::unique_ptr<FunctionIsolate> Worker::TakeIdle(const FunctionSpec& spec) {
 }
 
 void Worker::KeepIdle(std::unique_ptr<FunctionIsolate> isolate) {
+  assert(thread_->IsLoopThread());
   std::vector<std::unique_ptr<FunctionIsolate>>& idle = idle_[isolate->spec()->name];
   if (policy_.MayKeepIdle(*isolate->spec(), idle.size())) {
     isolate->spec()->stats->warm_isolates.fetch_add(1, std::memory_order_relaxed);
@@ -339,6 +343,7 @@ bool Worker::BusyHere(const std::string& name) const {
 }
 
 void Worker::Park(std::unique_ptr<Invocation> invocation, bool at_front) {
+  assert(thread_->IsLoopThread());
   const std::shared_ptr<const FunctionSpec> spec = invocation->function;
   // Waiting only makes sense for an isolate that will come free on this worker.
   if (BusyHere(spec->name) && parked_.Park(invocation, at_front)) return;
@@ -348,6 +353,7 @@ void Worker::Park(std::unique_ptr<Invocation> invocation, bool at_front) {
 }
 
 void Worker::ResumeParked(const std::string& name) {
+  assert(thread_->IsLoopThread());
   std::unique_ptr<Invocation> next = parked_.Next(name);
   if (next == nullptr) return;
   // Warm on the isolate that just came free, a new one if that one was retired, or back
@@ -377,12 +383,14 @@ int64_t Worker::FunctionMemory() const {
 }
 
 bool Worker::HasRoomForAnotherIsolate() {
+  assert(thread_->IsLoopThread());
   if (policy_.HasRoomFor(FunctionMemory())) return true;
   EnforceMemoryBudget();  // Spare idle isolates go first.
   return policy_.HasRoomFor(FunctionMemory());
 }
 
 void Worker::EnforceMemoryBudget() {
+  assert(thread_->IsLoopThread());
   const int64_t budget = policy_.WorkerBudgetBytes();
   if (budget == 0) return;
   int64_t used = 0;
