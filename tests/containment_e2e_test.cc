@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -193,6 +194,68 @@ TEST_F(ContainmentTest, AParkedInvocationItsCallerCancelledIsNeverRun) {
   EXPECT_EQ(behind.outcome(), v1::OUTCOME_OK);
   // Two ran; the cancelled one never did (it would have been counted with its outcome).
   EXPECT_EQ(Scrape("hearth_invocations_total", "function=\"slow\",outcome=\"ok\""), 2);
+}
+
+// The runtime runs a few Array and String methods as JavaScript past 2^20 indexes (so that
+// the CPU limit stops them): they must answer exactly what the built-ins answer. The
+// expected strings are Node 20's output for the same code.
+TEST_F(ContainmentTest, LongArrayMethodsInJavaScriptKeepTheBuiltInsMeaning) {
+  StartAgent({"--workers", "1"});
+  const std::string kSemantics = R"JS(export default () => {
+  const out = [];
+  const big = (n) => { const a = []; a.length = n; return a; };
+  // Small arrays: built-ins; large: the JS versions. Same answers either way.
+  for (const n of [10, (1 << 20) + 10]) {
+    const a = big(n); a[3] = 'x'; a[n - 2] = 'y'; a[5] = 'x';
+    out.push(a.indexOf('x'), a.indexOf('x', 4), a.lastIndexOf('x'), a.lastIndexOf('y'), a.indexOf('z'));
+    const r = big(n); r[0] = 1; r[2] = 3; r.reverse();
+    out.push(r[n - 1], r[n - 3], 0 in r, (n - 2) in r);
+    const s = big(n); s[1] = 'a'; s[n - 1] = 'b';
+    const sl = s.slice(1, 3); out.push(sl.length, sl[0], 1 in sl);
+    const sl2 = s.slice(-1); out.push(sl2.length, sl2[0]);
+    const c = big(n); c[0] = 'p'; c[1] = 'q'; c.copyWithin(2, 0, 2); out.push(c[2], c[3], 4 in c);
+    const so = big(n); so[0] = 3; so[7] = 1; so[8] = undefined; so[9] = 2; so.sort();
+    out.push(so[0], so[1], so[2], so[3], 4 in so, 9 in so);
+    const sc = big(n); sc[0] = 'b'; sc[1] = 'a'; sc[2] = 'c'; sc.sort((x, y) => (x < y ? 1 : -1));
+    out.push(sc.slice(0, 3).join(''));
+  }
+  out.push([].indexOf.length, [].lastIndexOf.length, [].slice.length, [].copyWithin.length, [].sort.length, ''.split.length);
+  return out.join(',');
+};
+)JS";
+  const std::string kSplice = R"JS(export default () => {
+  const out = [];
+  const big = (n) => { const a = []; a.length = n; return a; };
+  for (const n of [10, (1 << 20) + 10]) {
+    const a = big(n); a[0] = 'a'; a[1] = 'b'; a[2] = 'c'; a[n - 1] = 'z';
+    const r1 = a.splice(1, 1); out.push(r1.length, r1[0], a.length, a[1], a[n - 2], (n - 1) in a);
+    const r2 = a.splice(1, 0, 'x', 'y'); out.push(r2.length, a.length, a[1], a[2], a[3], a[n]);
+    const r3 = a.splice(-1); out.push(r3.length, r3[0], a.length);
+    const r4 = a.splice(2); out.push(r4.length, a.length, a.join('').length);
+  }
+  out.push([].splice.length);
+  return out.join(',');
+};
+)JS";
+  for (const auto& [name, source, expected] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"semantics", kSemantics,
+            "3,5,5,8,-1,1,3,false,false,2,a,false,1,b,p,q,false,1,2,3,,false,false,cba,3,5,5,"
+            "1048584,-1,1,3,false,false,2,a,false,1,b,p,q,false,1,2,3,,false,false,cba,1,1,2,2,1,"
+            "2"},
+           {"splice", kSplice,
+            "1,b,9,c,z,false,0,11,x,y,c,z,1,z,10,8,2,2,1,b,1048585,c,z,false,0,1048587,x,y,c,z,1,"
+            "z,1048586,1048584,2,2,2"}}) {
+    v1::DeployRequest request = Function(name, source);
+    request.mutable_limits()->set_memory_mb(256);
+    request.mutable_limits()->set_cpu_ms(20000);
+    request.mutable_limits()->set_timeout_ms(60000);
+    ASSERT_TRUE(Deploy(request).ok()) << name;
+    v1::InvokeResponse response;
+    ASSERT_TRUE(Invoke(name, std::chrono::seconds(60), &response).ok()) << name;
+    EXPECT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
+    EXPECT_EQ(response.response().body(), expected) << name;
+  }
 }
 
 TEST_F(ContainmentTest, ASoakOfViolationsLeavesEveryInvocationAnsweredAndMemoryLevel) {

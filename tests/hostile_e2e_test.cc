@@ -77,6 +77,8 @@ std::vector<HostileCase> Cases() {
       {.file = "alloc_buffer_then_v8_backing_store.js", .allowed = kMemory},
       {.file = "alloc_shared_buffer.js", .allowed = kMemory},
       {.file = "alloc_json_stringify.js", .allowed = kMemory},
+      {.file = "alloc_split_huge.js", .allowed = kMemory},
+      {.file = "alloc_array_from_length.js", .allowed = kMemory},
       // 24 MB more per invocation under 64 MB: the isolate at the limit is replaced.
       {.file = "alloc_global_leak.js", .allowed = {v1::OUTCOME_OK, v1::OUTCOME_MEMORY_LIMIT}},
       // CPU, including after the response and inside built-ins.
@@ -85,6 +87,11 @@ std::vector<HostileCase> Cases() {
       {.file = "cpu_after_response.js", .allowed = kCpu, .cpu_ms = 50},
       {.file = "cpu_regexp_backtracking.js", .allowed = kCpu, .cpu_ms = 50},
       {.file = "native_sort_huge.js", .allowed = kCpu, .cpu_ms = 50},
+      {.file = "native_sparse_indexof.js", .allowed = kCpu, .cpu_ms = 200},
+      {.file = "native_sparse_sort.js", .allowed = kCpu, .cpu_ms = 200},
+      {.file = "native_sparse_splice.js", .allowed = kCpu, .cpu_ms = 200},
+      {.file = "native_sparse_reverse.js", .allowed = kCpu, .cpu_ms = 200},
+      {.file = "native_sparse_copywithin.js", .allowed = kCpu, .cpu_ms = 200},
       // A long native loop near the heap limit ends in an outcome within the limits.
       {.file = "native_regexp_replace_huge.js",
        .allowed = {v1::OUTCOME_MEMORY_LIMIT, v1::OUTCOME_CPU_LIMIT, v1::OUTCOME_OK},

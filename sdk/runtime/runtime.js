@@ -1478,12 +1478,217 @@
         return result;
       },
     };
+    // String.prototype.split builds its result in one native array, and V8 aborts the
+    // process when that would pass 2^27 elements ("invalid size error"): a 256 MB string
+    // split into characters. Past kLongString characters a string separator is split here,
+    // in JavaScript (the array grows as any other, under the memory limit); a RegExp
+    // separator goes to its own @@split as before.
+    const kLongString = 1 << 24;
+    const StringPrototype = String.prototype;
+    const builtinSplit = StringPrototype.split;
+    const StringPrototypeIndexOfHere = uncurryThis(StringPrototype.indexOf);
+    const StringPrototypeSliceHere = uncurryThis(StringPrototype.slice);
+    const SymbolSplit = Symbol.split;
+    const splitMethods = {
+      split(separator, limit) {
+        if (this === null || this === undefined ||
+            (separator !== null && separator !== undefined &&
+             typeof separator !== 'string' && typeof separator[SymbolSplit] === 'function')) {
+          return ReflectApply(builtinSplit, this, [separator, limit]);
+        }
+        const string = `${this}`;
+        if (string.length <= kLongString) {
+          return ReflectApply(builtinSplit, string, [separator, limit]);
+        }
+        const most = limit === undefined ? 2 ** 32 - 1 : limit >>> 0;
+        const result = [];
+        if (most === 0) return result;
+        if (separator === undefined) {
+          result[0] = string;
+          return result;
+        }
+        const by = `${separator}`;
+        if (by === '') {
+          for (let k = 0; k < string.length && k < most; k++) result[k] = string[k];
+          return result;
+        }
+        let from = 0;
+        for (let at = StringPrototypeIndexOfHere(string, by, 0); at !== -1;
+          at = StringPrototypeIndexOfHere(string, by, from)) {
+          result[result.length] = StringPrototypeSliceHere(string, from, at);
+          if (result.length === most) return result;
+          from = at + by.length;
+        }
+        result[result.length] = StringPrototypeSliceHere(string, from);
+        return result;
+      },
+    };
+    ObjectDefineProperty(StringPrototype, 'split', {
+      value: splitMethods.split, writable: true, enumerable: false, configurable: true,
+    });
     ObjectDefineProperty(ArrayPrototype, 'fill', {
       value: methods.fill, writable: true, enumerable: false, configurable: true,
     });
     ObjectDefineProperty(ArrayCtor, 'from', {
       value: methods.from, writable: true, enumerable: false, configurable: true,
     });
+
+    // The same for the methods that walk every index of a sparse array in a native loop
+    // (indexOf over `new Array(2 ** 32 - 1)`: minutes of a worker, deaf to termination):
+    // past kLongLoop indexes, the specification's steps as JavaScript loops. Slower than the
+    // built-ins on huge dense arrays; stopped by the CPU limit like any other code.
+    const ObjectHasProperty = (object, key) => key in object;
+    const lengthOf = (object) => toLength(object.length);
+    const builtins = {};
+    const longMethods = {
+      indexOf(search, fromIndex = undefined) {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) return ReflectApply(builtins.indexOf, object, [search, fromIndex]);
+        for (let k = relativeIndex(fromIndex, length, 0); k < length; k++) {
+          if (ObjectHasProperty(object, k) && object[k] === search) return k;
+        }
+        return -1;
+      },
+      lastIndexOf(search, fromIndex = undefined) {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) {
+          return ReflectApply(builtins.lastIndexOf, object,
+                              arguments.length > 1 ? [search, fromIndex] : [search]);
+        }
+        let k = arguments.length > 1 ? toIntegerOrInfinity(fromIndex) : length - 1;
+        k = k < 0 ? length + k : MathMin(k, length - 1);
+        for (; k >= 0; k--) {
+          if (ObjectHasProperty(object, k) && object[k] === search) return k;
+        }
+        return -1;
+      },
+      reverse() {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) return ReflectApply(builtins.reverse, object, []);
+        for (let lower = 0, upper = length - 1; lower < upper; lower++, upper--) {
+          const lowerExists = ObjectHasProperty(object, lower);
+          const upperExists = ObjectHasProperty(object, upper);
+          const lowerValue = lowerExists ? object[lower] : undefined;
+          const upperValue = upperExists ? object[upper] : undefined;
+          if (upperExists) object[lower] = upperValue; else delete object[lower];
+          if (lowerExists) object[upper] = lowerValue; else delete object[upper];
+        }
+        return object;
+      },
+      slice(start, end) {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) return ReflectApply(builtins.slice, object, [start, end]);
+        const first = relativeIndex(start, length, 0);
+        const final = relativeIndex(end, length, length);
+        const result = new ArrayCtor(MathMax(final - first, 0));
+        for (let k = first; k < final; k++) {
+          if (ObjectHasProperty(object, k)) result[k - first] = object[k];
+        }
+        return result;
+      },
+      copyWithin(target, start, end = undefined) {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) {
+          return ReflectApply(builtins.copyWithin, object, [target, start, end]);
+        }
+        let to = relativeIndex(target, length, 0);
+        let from = relativeIndex(start, length, 0);
+        const final = relativeIndex(end, length, length);
+        let count = MathMin(final - from, length - to);
+        let step = 1;
+        if (from < to && to < from + count) {
+          step = -1;
+          from += count - 1;
+          to += count - 1;
+        }
+        for (; count > 0; count--, from += step, to += step) {
+          if (ObjectHasProperty(object, from)) object[to] = object[from]; else delete object[to];
+        }
+        return object;
+      },
+      splice(start, deleteCount, ...items) {
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) return ReflectApply(builtins.splice, object, arguments);
+        const first = relativeIndex(start, length, 0);
+        const removed = arguments.length === 0 ? 0
+          : arguments.length === 1 ? length - first
+          : MathMin(MathMax(toIntegerOrInfinity(deleteCount), 0), length - first);
+        const result = new ArrayCtor(removed);
+        for (let k = 0; k < removed; k++) {
+          if (ObjectHasProperty(object, first + k)) result[k] = object[first + k];
+        }
+        const added = items.length;
+        if (added < removed) {
+          for (let k = first; k < length - removed; k++) {
+            if (ObjectHasProperty(object, k + removed)) object[k + added] = object[k + removed];
+            else delete object[k + added];
+          }
+          for (let k = length; k > length - removed + added; k--) delete object[k - 1];
+        } else if (added > removed) {
+          for (let k = length - removed; k > first; k--) {
+            const from = k + removed - 1;
+            if (ObjectHasProperty(object, from)) object[k + added - 1] = object[from];
+            else delete object[k + added - 1];
+          }
+        }
+        for (let i = 0; i < added; i++) object[first + i] = items[i];
+        object.length = length - removed + added;
+        return result;
+      },
+      sort(compare) {
+        if (compare !== undefined && typeof compare !== 'function') {
+          throw new TypeError('The comparison function must be either a function or undefined');
+        }
+        const object = Object(this);
+        const length = lengthOf(object);
+        if (length <= kLongLoop) return ReflectApply(builtins.sort, object, [compare]);
+        // SortIndexedProperties: the present values, sorted (undefined last), then holes.
+        const values = [];
+        let undefineds = 0;
+        for (let k = 0; k < length; k++) {
+          if (!ObjectHasProperty(object, k)) continue;
+          const value = object[k];
+          if (value === undefined) undefineds++; else values[values.length] = value;
+        }
+        const before = compare !== undefined
+          ? (a, b) => { const order = +ReflectApply(compare, undefined, [a, b]); return order < 0; }
+          : (a, b) => { const x = `${a}`, y = `${b}`; return x < y; };
+        // Merge sort (stable, as the specification requires), bottom-up.
+        let from = values, to = new ArrayCtor(values.length);
+        for (let width = 1; width < values.length; width *= 2) {
+          for (let low = 0; low < values.length; low += 2 * width) {
+            const middle = MathMin(low + width, values.length);
+            const high = MathMin(low + 2 * width, values.length);
+            let i = low, j = middle, k = low;
+            while (i < middle && j < high) to[k++] = before(from[j], from[i]) ? from[j++] : from[i++];
+            while (i < middle) to[k++] = from[i++];
+            while (j < high) to[k++] = from[j++];
+          }
+          const swap = from; from = to; to = swap;
+        }
+        let k = 0;
+        for (; k < from.length; k++) object[k] = from[k];
+        for (let u = 0; u < undefineds; u++, k++) object[k] = undefined;
+        for (; k < length; k++) {
+          if (ObjectHasProperty(object, k)) delete object[k];
+        }
+        return object;
+      },
+    };
+    const longNames = ReflectOwnKeys(longMethods);
+    for (let i = 0; i < longNames.length; i++) {
+      const name = longNames[i];
+      builtins[name] = ArrayPrototype[name];
+      ObjectDefineProperty(ArrayPrototype, name, {
+        value: longMethods[name], writable: true, enumerable: false, configurable: true,
+      });
+    }
   }
 
   // ===== Internals: the host's entry points ================================================

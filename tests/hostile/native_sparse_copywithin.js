@@ -1,0 +1,3 @@
+// A sparse array of length 2^32-1: V8 walks every index in a native loop that ignores
+// termination; the runtime runs it as JavaScript past 2^20 indexes (stopped by cpu_ms).
+export default () => { const a=[]; a.length=2**32-1; a[5]=1; return String(a.copyWithin(0, 1).length); };
