@@ -62,6 +62,19 @@ class ContainmentTest : public ::testing::Test {
     return sum.value_or(-1);
   }
 
+  // "slow": one isolate at most (max_isolates 1); each invocation holds it ~300 ms.
+  grpc::Status DeploySlow() {
+    v1::DeployRequest slow = Function("slow", R"(
+        export default () => {
+          const until = Date.now() + 300;
+          while (Date.now() < until) {}
+          return new Response('done');
+        };)");
+    slow.mutable_pool()->set_max_isolates(1);
+    slow.mutable_limits()->set_cpu_ms(5000);
+    return Deploy(slow);
+  }
+
   int64_t AgentRssKib() const {
     std::ifstream status(absl::StrCat("/proc/", agent_->pid(), "/status"));
     for (std::string line; std::getline(status, line);) {
@@ -108,16 +121,7 @@ TEST_F(ContainmentTest, MinWarmIsKeptAsAskedOrRefusedNamingTheField) {
 
 TEST_F(ContainmentTest, ParkedInvocationsEndByTheirDeadlinesAndTheOnesBehindStillRun) {
   StartAgent({"--workers", "1"});
-  // One isolate at most; each invocation holds it for ~300 ms of CPU.
-  v1::DeployRequest slow = Function("slow", R"(
-      export default () => {
-        const until = Date.now() + 300;
-        while (Date.now() < until) {}
-        return new Response('done');
-      };)");
-  slow.mutable_pool()->set_max_isolates(1);
-  slow.mutable_limits()->set_cpu_ms(5000);
-  ASSERT_TRUE(Deploy(slow).ok());
+  ASSERT_TRUE(DeploySlow().ok());
 
   for (int round = 0; round < 3; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
@@ -154,15 +158,7 @@ TEST_F(ContainmentTest, ParkedInvocationsEndByTheirDeadlinesAndTheOnesBehindStil
 
 TEST_F(ContainmentTest, AParkedInvocationItsCallerCancelledIsNeverRun) {
   StartAgent({"--workers", "1"});
-  v1::DeployRequest slow = Function("slow", R"(
-      export default () => {
-        const until = Date.now() + 300;
-        while (Date.now() < until) {}
-        return new Response('done');
-      };)");
-  slow.mutable_pool()->set_max_isolates(1);
-  slow.mutable_limits()->set_cpu_ms(5000);
-  ASSERT_TRUE(Deploy(slow).ok());
+  ASSERT_TRUE(DeploySlow().ok());
 
   v1::InvokeResponse first, cancelled, behind;
   grpc::Status first_status, cancelled_status, behind_status;
