@@ -65,7 +65,11 @@ TEST_F(CrashJournalTest, ThreadsThatRunFunctionsGetAnAlternateSignalStack) {
   stack_t stack;
   ASSERT_EQ(sigaltstack(nullptr, &stack), 0);
   EXPECT_FALSE(stack.ss_flags & SS_DISABLE);
+#if !defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer gives every thread an alternate stack of its own first (smaller), which
+  // crash_attribution keeps.
   EXPECT_GE(stack.ss_size, 64u * 1024);
+#endif
 }
 
 }  // namespace

@@ -172,7 +172,9 @@ std::vector<absl::StatusOr<SavedFunction>> StateStore::LoadAll() const {
   std::vector<std::string> names;
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(functions_dir_, error)) {
-    absl::string_view file = entry.path().filename().native();
+    // Owned here: filename() is a temporary, a view of it would dangle.
+    const std::string filename = entry.path().filename().string();
+    absl::string_view file = filename;
     if (!IsTemporaryFile(file) && absl::ConsumeSuffix(&file, kDeploySuffix)) {
       names.emplace_back(file);
     }
