@@ -40,7 +40,8 @@ struct HostileCase {
   std::string file;
   std::set<v1::Outcome> allowed;  // Outcomes this function may truthfully get.
   uint32_t memory_mb = 64;
-  uint32_t cpu_ms = 1000;
+  // High: allocation cases must reach the memory limit first, also in slow (sanitizer) builds.
+  uint32_t cpu_ms = 10000;
   // Long: a loaded machine must not turn a CPU or memory case into a timeout.
   uint32_t timeout_ms = 30000;
   // Checks on a response beyond its outcome (e.g. caps on what came back).
