@@ -12,8 +12,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <string>
+
+#include "isolate_pool/runtime_module_binding.h"
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
 // references, so serializing any heap holding a namespace (and every evaluated module gets
@@ -128,37 +131,50 @@ void Log(const v8::FunctionCallbackInfo<v8::Value>& info) {
   sink->OnConsole(std::string_view(*level, level.length()), message);
 }
 
-void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> target, const char* name,
-               v8::FunctionCallback callback) {
-  v8::Isolate* isolate = context->GetIsolate();
-  v8::Local<v8::Function> fn =
-      v8::Function::New(context, callback, {}, 0, v8::ConstructorBehavior::kThrow).ToLocalChecked();
-  v8::Local<v8::String> key = v8::String::NewFromUtf8(isolate, name).ToLocalChecked();
-  fn->SetName(key);
-  target->Set(context, key, fn).Check();
-}
+struct NativeMethod {
+  const char* name;
+  v8::FunctionCallback callback;
+};
+
+// Every method of `native`: the object and the snapshot's external references are both made
+// from this one table, so a binding cannot be in one and missing from the other.
+constexpr NativeMethod kNativeMethods[] = {
+    {"utf8Encode", &Utf8Encode},
+    {"utf8Decode", &Utf8Decode},
+    {"log", &Log},
+    {"brand", &NativeBrand},
+    {"loadModule", &LoadRuntimeModule},
+    {"moduleGlobals", &RuntimeModuleGlobals},
+};
 
 }  // namespace
 
 v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context) {
-  v8::Local<v8::Object> native = v8::Object::New(context->GetIsolate());
-  SetMethod(context, native, "utf8Encode", Utf8Encode);
-  SetMethod(context, native, "utf8Decode", Utf8Decode);
-  SetMethod(context, native, "log", Log);
-  SetMethod(context, native, "brand", NativeBrand);
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Object> native = v8::Object::New(isolate);
+  for (const NativeMethod& method : kNativeMethods) {
+    v8::Local<v8::Function> fn =
+        v8::Function::New(context, method.callback, {}, 0, v8::ConstructorBehavior::kThrow)
+            .ToLocalChecked();
+    v8::Local<v8::String> key = V8String(isolate, method.name);
+    fn->SetName(key);
+    native->Set(context, key, fn).Check();
+  }
   return native;
 }
 
 const intptr_t* NativeExternalReferences() {
-  static const intptr_t kReferences[] = {
-      reinterpret_cast<intptr_t>(&Utf8Encode),
-      reinterpret_cast<intptr_t>(&Utf8Decode),
-      reinterpret_cast<intptr_t>(&Log),
-      reinterpret_cast<intptr_t>(&NativeBrand),
-      reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter),
-      reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter),
-      0,
-  };
+  static const intptr_t* const kReferences = [] {
+    constexpr size_t kCount = std::size(kNativeMethods);
+    auto* references = new intptr_t[kCount + 3];
+    for (size_t i = 0; i < kCount; ++i) {
+      references[i] = reinterpret_cast<intptr_t>(kNativeMethods[i].callback);
+    }
+    references[kCount] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter);
+    references[kCount + 1] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter);
+    references[kCount + 2] = 0;
+    return references;
+  }();
   return kReferences;
 }
 

@@ -1,6 +1,6 @@
 // Hearth in-isolate runtime: the minimal Web API slice every function sees (a subset of
 // the WinterTC Minimum Common API: Headers, Request, Response, TextEncoder, TextDecoder,
-// console). URL, streams, timers, crypto and the rest come later, as more sections here.
+// console). The rest of the Web API is in modules/*.js, loaded on first use.
 //
 // The native side (isolate_pool/function_isolate.cc) evaluates this file once per V8
 // context as a classic script, before any user code. Its completion value is the function
@@ -12,6 +12,8 @@
 //                                                   when fatal; a BOM is left in place
 //   native.log(level, message)                      level: debug|info|log|warn|error
 //   native.brand(value) -> kBrand* below, or 0      which built-in `value` really is
+//   native.moduleGlobals() -> [[module, [global]]]  the lazily loaded modules (section
+//   native.loadModule(name) -> factory              "Runtime modules" below)
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -38,6 +40,7 @@
     create: ObjectCreate, defineProperty: ObjectDefineProperty, is: ObjectIs,
     getOwnPropertyDescriptor: ObjectGetOwnPropertyDescriptor,
     getPrototypeOf: ObjectGetPrototypeOf, setPrototypeOf: ObjectSetPrototypeOf,
+    freeze: ObjectFreeze,
   } = Object;
   const ObjectPrototypeHasOwnProperty = uncurryThis(ObjectPrototype.hasOwnProperty);
   const { apply: ReflectApply, ownKeys: ReflectOwnKeys } = Reflect;
@@ -1407,15 +1410,95 @@
     ObjectDefineProperty(console, SymbolToStringTag, { value: 'console', configurable: true });
   }
 
+  // ===== Runtime modules: globals loaded on first use =======================================
+  //
+  // Most of the Web API lives in sdk/runtime/modules/*.js (see runtime_modules.h). Each of
+  // their globals starts as an accessor on globalThis; the first read loads its module (a
+  // factory compiled from the binary's bytes), the accessor becomes a plain data property,
+  // and the module's objects exist from then on in that isolate only. An isolate whose
+  // function never touches URL never pays for URL, neither in the base snapshot every
+  // isolate boots from nor at run time; a function that uses it at top level carries it in
+  // its own snapshot.
+  //
+  // A module loads after user code may have run, so what it must not lose to tampering it
+  // takes from `rt.primordials` (captured here, before any user code); its factory runs once
+  // per isolate, under the limits of whatever user code first touched it.
+
+  const primordials = ObjectFreeze({
+    __proto__: null,
+    uncurryThis, getterOf, ObjectPrototype, ObjectCreate, ObjectDefineProperty, ObjectIs,
+    ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ObjectFreeze,
+    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectOwnKeys, ArrayIsArray,
+    ArrayPrototypeJoin, ArrayPrototypeSort, StringCtor, StringFromCharCode,
+    StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeIncludes,
+    StringPrototypeIndexOf, StringPrototypeToLowerCase, StringPrototypeToUpperCase,
+    StringPrototypeRepeat, StringPrototypePadStart, StringPrototypePadEnd, NumberCtor,
+    NumberIsFinite, NumberParseInt, NumberParseFloat, NumberPrototypeToString, MathTrunc,
+    MathSqrt, MathFloor, MathRound, MathMin, MathMax, SymbolIterator, SymbolToStringTag,
+    FunctionPrototypeToString, ErrorPrototype, ErrorCaptureStackTrace, TypeErrorCtor,
+    RangeErrorCtor, JSONStringify, JSONParse, PromiseCtor, PromisePrototypeThen,
+    RegExpPrototypeExec, DateNow, MapPrototypeGetSize, SetPrototypeGetSize, Uint8ArrayCtor,
+    TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteOffset,
+    TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetTag,
+    TypedArrayPrototypeSet, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength,
+  });
+
+  const loadedModules = ObjectCreate(null);
+  // A module's exports, loading it (once per isolate) if it has not been.
+  function requireModule(name) {
+    const loaded = loadedModules[name];
+    if (loaded !== undefined) return loaded;
+    const exports = ReflectApply(native.loadModule(name), undefined, [rt]);
+    loadedModules[name] = exports;
+    return exports;
+  }
+
+  // What a module's factory gets. Helpers are shared rather than copied per module.
+  const rt = ObjectFreeze({
+    __proto__: null,
+    primordials,
+    require: requireModule,
+    utf8Encode,
+    utf8Decode: nativeUtf8Decode,
+    newList, append, isObject, hasOwn, attempt, plural,
+    resolvedPromise, rejectedPromise, tryNativeThen,
+    toUSVString, toByteString, toDictionary, member, webidlClass,
+    bufferSourceBytes, copyBytes, concatBytes, utf8DecodeWithoutBOM,
+  });
+
+  function defineGlobal(name, value) {
+    ObjectDefineProperty(globalThis, name, {
+      value, writable: true, enumerable: false, configurable: true,
+    });
+  }
+  {
+    const modules = native.moduleGlobals();
+    for (let i = 0; i < modules.length; i++) {
+      const moduleName = modules[i][0];
+      const names = modules[i][1];
+      for (let j = 0; j < names.length; j++) {
+        const name = names[j];
+        ObjectDefineProperty(globalThis, name, {
+          get() {
+            const value = requireModule(moduleName)[name];
+            defineGlobal(name, value);
+            return value;
+          },
+          set(value) { defineGlobal(name, value); },
+          enumerable: false,
+          configurable: true,
+        });
+      }
+    }
+  }
+
   // ===== Globals ===========================================================================
 
   {
     const globals = { Headers, Request, Response, TextEncoder, TextDecoder, console };
     const names = ReflectOwnKeys(globals);
     for (let i = 0; i < names.length; i++) {
-      ObjectDefineProperty(globalThis, names[i], {
-        value: globals[names[i]], writable: true, enumerable: false, configurable: true,
-      });
+      defineGlobal(names[i], globals[names[i]]);
     }
   }
 
