@@ -24,6 +24,7 @@
 namespace hearth {
 namespace {
 
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -286,7 +287,11 @@ TEST_F(FunctionSnapshotTest, BuilderVerdictsMatchTheGenericLoad) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
 
     status = Deploy(Spec("endless", "while (true) {} export default () => 1;", policy));
-    EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange) << status;
+    // The CPU budget, or on a machine loaded enough to give it less than the CPU budget's
+    // worth of CPU within the wall-clock budget, that one.
+    EXPECT_THAT(status.code(),
+                AnyOf(absl::StatusCode::kOutOfRange, absl::StatusCode::kDeadlineExceeded))
+        << status;
 
     status = Deploy(Spec("hog", "const a = []; while (true) a.push({ a: [1, 2, 3] });", policy));
     EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "isolate_pool/runtime_module_binding.h"
+#include "isolate_pool/timer_binding.h"
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
 // references, so serializing any heap holding a namespace (and every evaluated module gets
@@ -145,6 +146,8 @@ constexpr NativeMethod kNativeMethods[] = {
     {"brand", &NativeBrand},
     {"loadModule", &LoadRuntimeModule},
     {"moduleGlobals", &RuntimeModuleGlobals},
+    {"timerSchedule", &TimerSchedule},
+    {"timerCancel", &TimerCancel},
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "hearth/v1/agent.grpc.pb.h"
 #include "tests/agent_process.h"
 
@@ -27,13 +28,9 @@ std::string ReadFile(const std::filesystem::path& path) {
   return text.str();
 }
 
+// tests/web/*.test.js, as CMake found them.
 std::vector<std::string> TestFiles() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(
-           std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/web")) {
-    const std::string name = entry.path().filename().string();
-    if (name.ends_with(".test.js")) files.push_back(name);
-  }
+  std::vector<std::string> files = absl::StrSplit(HEARTH_WEB_TESTS, ',', absl::SkipEmpty());
   std::sort(files.begin(), files.end());
   return files;
 }

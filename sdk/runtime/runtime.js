@@ -1454,10 +1454,21 @@
   }
 
   // What a module's factory gets. Helpers are shared rather than copied per module.
+  // Set by modules/timers.js when it loads: how the host's timer events reach it.
+  let timerHooks = null;
+
   const rt = ObjectFreeze({
     __proto__: null,
     primordials,
+    native,
     require: requireModule,
+    setTimerHooks(hooks) { timerHooks = hooks; },
+    // An exception nobody can catch (a timer's or a microtask's callback threw): reported on
+    // the console, as a browser reports it, and the invocation goes on.
+    reportException(error) {
+      const text = describeError(error);
+      nativeLog('error', StringPrototypeSlice(text, 0, 9) === 'Uncaught ' ? text : `Uncaught ${text}`);
+    },
     utf8Encode,
     utf8Decode: nativeUtf8Decode,
     newList, append, isObject, hasOwn, attempt, plural,
@@ -1854,24 +1865,15 @@
     return newRequest(method, toUSVString(url), newHeaders(list, 'immutable'), newBody(bytes));
   }
 
-  function createExecutionContext() {
-    const pending = newList(); // kept for when the host learns to wait for them
+  // ctx of one invocation. waitUntil work goes on after the response, within the
+  // invocation's limits; `track` follows each promise until it settles.
+  function createExecutionContext(track) {
     return {
       waitUntil(promise) {
-        append(pending, promise);
-        swallowRejection(promise);
+        track(promise);
       },
       passThroughOnException() {}, // there is no origin to fall back to yet
     };
-  }
-
-  // Marks a rejection of `value` as handled, so it is not reported as unhandled.
-  function swallowRejection(value) {
-    if (!isObject(value) || tryNativeThen(value, noop, noop)) return;
-    attempt(() => {
-      const then = value.then;
-      if (typeof then === 'function') ReflectApply(then, value, [noop, noop]);
-    });
   }
 
   // A header list flattened to [name, value, ...] in iteration order.
@@ -1966,6 +1968,17 @@
 
   function invoke(handler, method, url, headers, body, env, done) {
     let called = false;
+    // ctx.waitUntil promises not settled yet; done(3) tells the host when none is left after
+    // the response, so that the invocation can end (and its timers be cancelled).
+    let pending = 0;
+    let ended = false;
+    const endIfIdle = () => {
+      if (!called || pending !== 0 || ended) return;
+      ended = true;
+      try {
+        done(3);
+      } catch {}
+    };
     const finish = (kind, first, second, third) => {
       if (called) return;
       called = true;
@@ -1973,11 +1986,26 @@
         if (kind === 0) done(0, first, second, third);
         else done(kind, first);
       } catch {} // the host's callback failed; it still must not be called twice
+      endIfIdle();
+    };
+    const track = (promise) => {
+      if (ended) return; // too late: the invocation is over
+      pending++;
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        pending--;
+        endIfIdle();
+      };
+      if (!tryNativeThen(promise, settle, settle)) {
+        tryNativeThen(resolvedPromise(promise), settle, settle);
+      }
     };
     let result;
     try {
       const request = incomingRequest(method, url, headers, body);
-      const ctx = createExecutionContext();
+      const ctx = createExecutionContext(track);
       if (typeof handler === 'function') {
         result = ReflectApply(handler, undefined, [request, env, ctx]);
       } else {
@@ -1993,5 +2021,14 @@
     settleResult(result, 0, false, finish);
   }
 
-  return { invoke, checkHandler };
+  // The host's timer events (see isolate_pool/timer_queue.h): a due timer, and the end of
+  // an invocation, whose timers are all cancelled.
+  function runTimer(id) {
+    if (timerHooks !== null) timerHooks.run(id);
+  }
+  function clearTimers() {
+    if (timerHooks !== null) timerHooks.clear();
+  }
+
+  return { invoke, checkHandler, runTimer, clearTimers };
 })
