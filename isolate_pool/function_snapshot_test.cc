@@ -333,6 +333,20 @@ TEST_F(FunctionSnapshotTest, ModifiedBuiltInsStayInTheirFunction) {
   }
 }
 
+TEST_F(FunctionSnapshotTest, OneCharacterStringsAsKeysAtTheTopLevel) {
+  // Crashed the process that booted an isolate from the blob before hearth-snapshot-tool
+  // hashed these strings into the runtime snapshot (HashOneCharacterStrings there).
+  auto spec = Spec("one-char", R"(
+    const keys = {};
+    for (let i = 0; i < 256; i++) keys[String.fromCharCode(i)] = String.fromCodePoint(i);
+    export default () => Object.keys(keys).length + ':' + keys.a;)",
+                   SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  for (int worker : {0, 1}) {
+    EXPECT_EQ(InvokeCold(spec, worker).response().body(), "256:a");
+  }
+}
+
 TEST_F(FunctionSnapshotTest, ManyDistinctSnapshotsLiveTogether) {
   // Blobs of different functions, all built on the runtime snapshot, with isolates of each
   // alive at once on both workers.

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "isolate_pool/idna_binding.h"
 #include "isolate_pool/runtime_module_binding.h"
 #include "isolate_pool/timer_binding.h"
 
@@ -148,6 +149,7 @@ constexpr NativeMethod kNativeMethods[] = {
     {"moduleGlobals", &RuntimeModuleGlobals},
     {"timerSchedule", &TimerSchedule},
     {"timerCancel", &TimerCancel},
+    {"domainToASCII", &DomainToASCIIBinding},
 };
 
 }  // namespace

@@ -14,6 +14,8 @@
 //   native.brand(value) -> kBrand* below, or 0      which built-in `value` really is
 //   native.moduleGlobals() -> [[module, [global]]]  the lazily loaded modules (section
 //   native.loadModule(name) -> factory              "Runtime modules" below)
+//   native.domainToASCII(domain, beStrict)          the URL Standard's "domain to ASCII"
+//     -> string, or null for an invalid domain      through ICU's UTS #46 (for modules/url.js)
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -1471,6 +1473,7 @@
     },
     utf8Encode,
     utf8Decode: nativeUtf8Decode,
+    domainToASCII: native.domainToASCII,
     newList, append, isObject, hasOwn, attempt, plural,
     resolvedPromise, rejectedPromise, tryNativeThen,
     toUSVString, toByteString, toDictionary, member, webidlClass,
