@@ -1,7 +1,11 @@
 // Hearth globals: Headers, Request, Response (WHATWG Fetch Standard). There is no fetch()
 // function: outbound requests are planned, not there yet.
 
-type HeadersInit = Headers | Iterable<readonly [string, string]> | Record<string, string>;
+type HeadersInit =
+  | Headers
+  | ReadonlyArray<readonly [string, string]>
+  | Iterable<readonly [string, string]>
+  | Record<string, string>;
 
 declare class Headers implements Iterable<[string, string]> {
   constructor(init?: HeadersInit);

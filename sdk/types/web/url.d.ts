@@ -26,6 +26,7 @@ declare class URL {
 type URLSearchParamsInit =
   | string
   | URLSearchParams
+  | ReadonlyArray<readonly [string, string]>
   | Iterable<readonly [string, string]>
   | Record<string, string>;
 
