@@ -43,7 +43,9 @@ class ExamplesTest : public ::testing::Test {
     agent_ = std::move(agent).value().release();
   }
   static void TearDownTestSuite() {
-    if (agent_ != nullptr) EXPECT_EQ(agent_->Stop(), 0);
+    if (agent_ != nullptr) {
+      EXPECT_EQ(agent_->Stop(), 0);
+    }
     delete agent_;
     agent_ = nullptr;
   }
@@ -67,7 +69,9 @@ class ExamplesTest : public ::testing::Test {
     args.insert(args.begin(), {"invoke", name});
     args.insert(args.end(), {"--output", "json"});
     CommandResult invoked = Ctl(args);
-    Answer answer{.exit_code = invoked.exit_code, .error = invoked.err};
+    Answer answer;
+    answer.exit_code = invoked.exit_code;
+    answer.error = invoked.err;
     const nlohmann::json reply = nlohmann::json::parse(invoked.out, nullptr, false);
     if (!reply.is_object()) return answer;
     answer.outcome = reply.value("outcome", "");
