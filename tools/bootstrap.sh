@@ -82,4 +82,22 @@ if ! cmp -s "${npm_src}/package-lock.json" "${npm_dir}/node_modules/.hearth-pack
   cp "${npm_src}/package-lock.json" "${npm_dir}/node_modules/.hearth-package-lock.json"
   echo "bootstrap: npm packages installed into ${npm_dir}"
 fi
+
+# TypeScript for the typecheck test (tools/typecheck/README.md): installed by npm ci into
+# tools/typecheck/node_modules (git-ignored) exactly as package-lock.json pins it, again only
+# when the lock changed. Not fatal: without it that test reports itself skipped, saying how.
+tc_dir="${repo_root}/tools/typecheck"
+if ! cmp -s "${tc_dir}/package-lock.json" "${tc_dir}/node_modules/.hearth-package-lock.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_update
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || true
+  fi
+  if (cd "$tc_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+    # Written last: its presence says the install finished.
+    cp "${tc_dir}/package-lock.json" "${tc_dir}/node_modules/.hearth-package-lock.json"
+    echo "bootstrap: TypeScript installed into ${tc_dir}/node_modules"
+  else
+    echo "bootstrap: TypeScript could not be installed; the typecheck test will be skipped" >&2
+  fi
+fi
 echo "bootstrap: ok"
