@@ -14,6 +14,10 @@
 //   native.brand(value) -> kBrand* below, or 0      which built-in `value` really is
 //   native.moduleGlobals() -> [[module, [global]]]  the lazily loaded modules (section
 //   native.loadModule(name) -> factory              "Runtime modules" below)
+//   native.* for the modules: performanceNow, performanceTimeOrigin (performance.js);
+//   randomFill, randomUUID, digest, hmac, hmacVerify (crypto.js); structuredClone,
+//   domExceptionBase (structured_clone.js, domexception.js); base64Encode, base64Decode
+//   (base64.js). Each says what it does in its header under isolate_pool/.
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -43,7 +47,7 @@
     freeze: ObjectFreeze,
   } = Object;
   const ObjectPrototypeHasOwnProperty = uncurryThis(ObjectPrototype.hasOwnProperty);
-  const { apply: ReflectApply, ownKeys: ReflectOwnKeys } = Reflect;
+  const { apply: ReflectApply, construct: ReflectConstruct, ownKeys: ReflectOwnKeys } = Reflect;
   const ArrayIsArray = Array.isArray;
   const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
   const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
@@ -1428,7 +1432,7 @@
     __proto__: null,
     uncurryThis, getterOf, ObjectPrototype, ObjectCreate, ObjectDefineProperty, ObjectIs,
     ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ObjectFreeze,
-    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectOwnKeys, ArrayIsArray,
+    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectConstruct, ReflectOwnKeys, ArrayIsArray,
     ArrayPrototypeJoin, ArrayPrototypeSort, StringCtor, StringFromCharCode,
     StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeIncludes,
     StringPrototypeIndexOf, StringPrototypeToLowerCase, StringPrototypeToUpperCase,
