@@ -43,6 +43,7 @@
 #include "isolate_pool/invocation.h"
 #include "isolate_pool/limit_enforcer.h"
 #include "isolate_pool/memory_guard.h"
+#include "isolate_pool/performance_binding.h"
 #include "isolate_pool/timer_queue.h"
 #include "isolate_pool/worker_context.h"
 
@@ -178,6 +179,9 @@ class FunctionIsolate final {
   const LimitEnforcer limits_;
   MemoryGuard memory_;  // Outlives isolate_: its allocator and callbacks serve V8.
   ConsoleCapture console_;
+  // The time origin of `performance`: the isolate's creation, then the moment it starts
+  // serving its function (Load, or CompleteBoot from the function's snapshot).
+  IsolateClock clock_;
   v8::StartupData function_blob_{};  // V8 keeps a pointer to it for the isolate's life.
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;

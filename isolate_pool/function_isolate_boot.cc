@@ -67,6 +67,7 @@ std::unique_ptr<FunctionIsolate> FunctionIsolate::IsolateOfFunctionSnapshot(
 }
 
 absl::Status FunctionIsolate::CompleteBoot() {
+  StartIsolateClock(clock_);
   HEARTH_RETURN_IF_ERROR(CreateContext(/*warm_up=*/false));
   SetMemoryBytes(MeasureMemory());
   last_used_us_ = MonotonicMicros();
@@ -92,6 +93,8 @@ void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
   // switch its per-thread state (stack limits and the like) over to the new thread.
   v8::Locker locker(isolate_);
   isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(&console_));
+  StartIsolateClock(clock_);
+  isolate_->SetData(kIsolateClockSlot, &clock_);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   // A worker thread serves many functions, as a browser's main thread serves a page's
   // tasks: blocking it is not for one function to do (Atomics.wait throws a TypeError).
@@ -127,6 +130,7 @@ absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int
   }
   spec_ = std::move(spec);
   last_used_us_ = MonotonicMicros();  // Idle time counts from the load.
+  StartIsolateClock(clock_);
   absl::Status status;
   cpu_used_us_ = 0;
   const LimitHit hit =

@@ -9,11 +9,11 @@
 
 #include <cstdint>
 
+#include "isolate_pool/isolate_slots.h"
+
 namespace hearth {
 
-// The isolate data slot holding the TimerQueue* of the invocation running now; null when
-// none runs (the top level at a deploy or a load): then timers cannot be set.
-inline constexpr uint32_t kTimerQueueSlot = 1;
+// kTimerQueueSlot: isolate_pool/isolate_slots.h.
 
 // timerSchedule(id, delayMs): (re)schedules timer `id`. Throws when no invocation runs or
 // when the invocation has too many timers pending.

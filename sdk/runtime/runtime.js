@@ -16,6 +16,10 @@
 //   native.loadModule(name) -> factory              "Runtime modules" below)
 //   native.domainToASCII(domain, beStrict)          the URL Standard's "domain to ASCII"
 //     -> string, or null for an invalid domain      through ICU's UTS #46 (for modules/url.js)
+//   native.* for the modules: performanceNow, performanceTimeOrigin (performance.js);
+//   randomFill, randomUUID, digest, hmac, hmacVerify (crypto.js); structuredClone,
+//   domExceptionBase (structured_clone.js, domexception.js); base64Encode, base64Decode
+//   (base64.js). Each says what it does in its header under isolate_pool/.
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -45,7 +49,7 @@
     freeze: ObjectFreeze,
   } = Object;
   const ObjectPrototypeHasOwnProperty = uncurryThis(ObjectPrototype.hasOwnProperty);
-  const { apply: ReflectApply, ownKeys: ReflectOwnKeys } = Reflect;
+  const { apply: ReflectApply, construct: ReflectConstruct, ownKeys: ReflectOwnKeys } = Reflect;
   const ArrayIsArray = Array.isArray;
   const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
   const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
@@ -1430,7 +1434,7 @@
     __proto__: null,
     uncurryThis, getterOf, ObjectPrototype, ObjectCreate, ObjectDefineProperty, ObjectIs,
     ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ObjectFreeze,
-    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectOwnKeys, ArrayIsArray,
+    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectConstruct, ReflectOwnKeys, ArrayIsArray,
     ArrayPrototypeJoin, ArrayPrototypeSort, StringCtor, StringFromCharCode,
     StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeIncludes,
     StringPrototypeIndexOf, StringPrototypeToLowerCase, StringPrototypeToUpperCase,
