@@ -12,7 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "hearth/v1/agent.grpc.pb.h"
-#include "tests/agent_process.h"
+#include "tests/agent_client.h"
 
 namespace hearth::testing {
 namespace {
@@ -25,21 +25,16 @@ class CancellationTest : public ::testing::Test {
     auto agent = AgentProcess::Start({"--workers", "1"});
     ASSERT_TRUE(agent.ok()) << agent.status();
     agent_ = *std::move(agent);
-    stub_ = v1::Agent::NewStub(
-        grpc::CreateChannel(agent_->grpc_target(), grpc::InsecureChannelCredentials()));
+    client_ = std::make_unique<AgentClient>(*agent_);
+    stub_ = &client_->stub();
     ASSERT_TRUE(Deploy("healthy", "export default () => 'still here';").ok());
   }
 
   grpc::Status Deploy(const std::string& name, const std::string& source) {
-    v1::DeployRequest request;
-    request.set_name(name);
-    request.set_source(source);
+    v1::DeployRequest request = DeployOf(name, source);
     request.mutable_limits()->set_cpu_ms(10000);
     request.mutable_limits()->set_timeout_ms(30000);
-    v1::DeployResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return stub_->Deploy(&context, request, &response);
+    return client_->Deploy(request);
   }
 
   // Waits (with a deadline) until `function` has an invocation running, as /metrics says.
@@ -55,18 +50,15 @@ class CancellationTest : public ::testing::Test {
   }
 
   void ExpectHealthyServedPromptly() {
-    v1::InvokeRequest request;
-    request.set_function("healthy");
     v1::InvokeResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + kHealthyDeadline);
-    const grpc::Status status = stub_->Invoke(&context, request, &response);
+    const grpc::Status status = client_->Invoke("healthy", &response, kHealthyDeadline);
     ASSERT_TRUE(status.ok()) << "the healthy function was not served: " << status.error_message();
     EXPECT_EQ(response.response().body(), "still here");
   }
 
   std::unique_ptr<AgentProcess> agent_;
-  std::unique_ptr<v1::Agent::Stub> stub_;
+  std::unique_ptr<AgentClient> client_;
+  v1::Agent::Stub* stub_ = nullptr;  // For calls a test cancels itself.
 };
 
 TEST_F(CancellationTest, ACancelledUnaryCallStopsItsRunningFunction) {
@@ -91,18 +83,14 @@ TEST_F(CancellationTest, ACancelledUnaryCallStopsItsRunningFunction) {
 
 TEST_F(CancellationTest, ACancelledCallWaitingOnATimerEndsAndItsIsolateIsFreed) {
   // max_isolates 1: the second call can only run once the first call's isolate is free.
-  v1::DeployRequest deploy;
-  deploy.set_name("sleeper");
-  deploy.set_source(R"js(
+  v1::DeployRequest deploy = DeployOf("sleeper", R"js(
     export default (request) => (request.url.endsWith('/sleep')
         ? new Promise((resolve) => setTimeout(() => resolve('woke'), 60000))
         : 'served');
   )js");
   deploy.mutable_limits()->set_timeout_ms(30000);
   deploy.mutable_pool()->set_max_isolates(1);
-  v1::DeployResponse deployed;
-  grpc::ClientContext deploy_context;
-  ASSERT_TRUE(stub_->Deploy(&deploy_context, deploy, &deployed).ok());
+  ASSERT_TRUE(client_->Deploy(deploy).ok());
 
   grpc::ClientContext context;
   v1::InvokeRequest request;
@@ -116,11 +104,9 @@ TEST_F(CancellationTest, ACancelledCallWaitingOnATimerEndsAndItsIsolateIsFreed) 
   caller.join();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
 
-  grpc::ClientContext second_context;
-  second_context.set_deadline(std::chrono::system_clock::now() + kHealthyDeadline);
   v1::InvokeResponse second;
   request.mutable_request()->set_url("/");
-  const grpc::Status served = stub_->Invoke(&second_context, request, &second);
+  const grpc::Status served = client_->Invoke(request, &second, kHealthyDeadline);
   ASSERT_TRUE(served.ok()) << served.error_message();
   EXPECT_EQ(second.response().body(), "served");
 }

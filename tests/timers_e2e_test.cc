@@ -10,7 +10,7 @@
 #include <string>
 
 #include "hearth/v1/agent.grpc.pb.h"
-#include "tests/agent_process.h"
+#include "tests/agent_client.h"
 
 namespace hearth::testing {
 namespace {
@@ -21,40 +21,30 @@ class TimersTest : public ::testing::Test {
     auto agent = AgentProcess::Start({"--workers", "1"});
     ASSERT_TRUE(agent.ok()) << agent.status();
     agent_ = *std::move(agent);
-    stub_ = v1::Agent::NewStub(
-        grpc::CreateChannel(agent_->grpc_target(), grpc::InsecureChannelCredentials()));
+    client_ = std::make_unique<AgentClient>(*agent_);
   }
 
   grpc::Status Deploy(const std::string& name, const std::string& source, uint32_t cpu_ms = 1000,
                       uint32_t timeout_ms = 5000) {
-    v1::DeployRequest request;
-    request.set_name(name);
-    request.set_source(source);
+    v1::DeployRequest request = DeployOf(name, source);
     request.mutable_limits()->set_cpu_ms(cpu_ms);
     request.mutable_limits()->set_timeout_ms(timeout_ms);
     // One isolate: a call waits for the one before it to end, background work included,
     // and finds what that call left in the isolate.
     request.mutable_pool()->set_min_warm(1);
     request.mutable_pool()->set_max_isolates(1);
-    v1::DeployResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return stub_->Deploy(&context, request, &response);
+    return client_->Deploy(request);
   }
 
   v1::InvokeResponse Invoke(const std::string& name) {
-    v1::InvokeRequest request;
-    request.set_function(name);
     v1::InvokeResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    const grpc::Status status = stub_->Invoke(&context, request, &response);
+    const grpc::Status status = client_->Invoke(name, &response, std::chrono::seconds(30));
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
 
   std::unique_ptr<AgentProcess> agent_;
-  std::unique_ptr<v1::Agent::Stub> stub_;
+  std::unique_ptr<AgentClient> client_;
 };
 
 TEST_F(TimersTest, WaitUntilWorkGoesOnAfterTheResponseAndOtherTimersAreCancelled) {

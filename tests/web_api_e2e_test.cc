@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "hearth/v1/agent.grpc.pb.h"
-#include "tests/agent_process.h"
+#include "tests/agent_client.h"
 
 namespace hearth::testing {
 namespace {
@@ -39,52 +39,26 @@ std::vector<std::string> TestFiles() {
 
 class WebApiTest : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    auto agent = AgentProcess::Start({"--workers", "1"});
-    ASSERT_TRUE(agent.ok()) << agent.status();
-    agent_ = std::move(agent).value().release();
-    stub_ = v1::Agent::NewStub(
-                grpc::CreateChannel(agent_->grpc_target(), grpc::InsecureChannelCredentials()))
-                .release();
-  }
-  static void TearDownTestSuite() {
-    delete stub_;
-    if (agent_ != nullptr) {
-      EXPECT_EQ(agent_->Stop(), 0);
-    }
-    delete agent_;
-  }
-
-  static AgentProcess* agent_;
-  static v1::Agent::Stub* stub_;
+  static void SetUpTestSuite() { SuiteAgent::Start({"--workers", "1"}); }
+  static void TearDownTestSuite() { SuiteAgent::Stop(); }
 };
-AgentProcess* WebApiTest::agent_ = nullptr;
-v1::Agent::Stub* WebApiTest::stub_ = nullptr;
 
 TEST_P(WebApiTest, EveryCasePasses) {
-  ASSERT_NE(stub_, nullptr);
+  ASSERT_NE(SuiteAgent::client(), nullptr);
   const std::filesystem::path dir = std::filesystem::path(HEARTH_SOURCE_DIR) / "tests/web";
   std::string name = GetParam().substr(0, GetParam().size() - 8);
   std::replace(name.begin(), name.end(), '_', '-');
 
-  v1::DeployRequest deploy;
-  deploy.set_name(name);
-  deploy.set_source(ReadFile(dir / "harness.js") + ReadFile(dir / GetParam()));
+  v1::DeployRequest deploy =
+      DeployOf(name, ReadFile(dir / "harness.js") + ReadFile(dir / GetParam()));
   deploy.mutable_limits()->set_cpu_ms(10000);
   deploy.mutable_limits()->set_memory_mb(128);
   deploy.mutable_limits()->set_timeout_ms(30000);
-  v1::DeployResponse deployed;
-  grpc::ClientContext deploy_context;
-  deploy_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  const grpc::Status deploy_status = stub_->Deploy(&deploy_context, deploy, &deployed);
+  const grpc::Status deploy_status = SuiteAgent::client()->Deploy(deploy);
   ASSERT_TRUE(deploy_status.ok()) << deploy_status.error_message();
 
-  v1::InvokeRequest request;
-  request.set_function(name);
   v1::InvokeResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  const grpc::Status status = stub_->Invoke(&context, request, &response);
+  const grpc::Status status = SuiteAgent::client()->Invoke(name, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(response.outcome(), v1::OUTCOME_OK) << response.error();
 
@@ -101,32 +75,14 @@ TEST_P(WebApiTest, EveryCasePasses) {
 // isolates booted from one function snapshot.
 class WebRuntimeTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto agent = AgentProcess::Start({"--workers", "1"});
-    ASSERT_TRUE(agent.ok()) << agent.status();
-    agent_ = std::move(agent).value().release();
-    stub_ = v1::Agent::NewStub(
-                grpc::CreateChannel(agent_->grpc_target(), grpc::InsecureChannelCredentials()))
-                .release();
-  }
-  static void TearDownTestSuite() {
-    delete stub_;
-    if (agent_ != nullptr) {
-      EXPECT_EQ(agent_->Stop(), 0);
-    }
-    delete agent_;
-  }
+  static void SetUpTestSuite() { SuiteAgent::Start({"--workers", "1"}); }
+  static void TearDownTestSuite() { SuiteAgent::Stop(); }
 
   static grpc::Status Deploy(const std::string& name, const std::string& source,
                              v1::SnapshotPolicy snapshot = v1::SNAPSHOT_AUTO) {
-    v1::DeployRequest request;
-    request.set_name(name);
-    request.set_source(source);
+    v1::DeployRequest request = DeployOf(name, source);
     request.set_snapshot(snapshot);
-    v1::DeployResponse response;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return stub_->Deploy(&context, request, &response);
+    return SuiteAgent::client()->Deploy(request);
   }
 
   static grpc::Status Invoke(const std::string& name, v1::InvokeResponse* response,
@@ -134,16 +90,9 @@ class WebRuntimeTest : public ::testing::Test {
     v1::InvokeRequest request;
     request.set_function(name);
     request.set_force_cold(force_cold);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    return stub_->Invoke(&context, request, response);
+    return SuiteAgent::client()->Invoke(request, response);
   }
-
-  static AgentProcess* agent_;
-  static v1::Agent::Stub* stub_;
 };
-AgentProcess* WebRuntimeTest::agent_ = nullptr;
-v1::Agent::Stub* WebRuntimeTest::stub_ = nullptr;
 
 TEST_F(WebRuntimeTest, ListenerExceptionsAreLoggedAndDispatchGoesOn) {
   ASSERT_TRUE(Deploy("listener-throws", R"(
