@@ -440,3 +440,27 @@ test('toString is application/x-www-form-urlencoded serialization', () => {
   assertEquals(new URLSearchParams('q=%20').toString(), 'q=+');
   assertEquals(String(new URLSearchParams([['x', 'y']])), 'x=y');
 });
+
+test('UTF-8: short and long components, every sequence length, lone surrogates', () => {
+  // The module codes components of up to 64 code units in JavaScript and longer ones
+  // natively: both must agree with the Encoding Standard.
+  const cases = [['a', 'a'], ['\u00e9', '%C3%A9'], ['\u20ac', '%E2%82%AC'],
+    ['\ud83d\ude00', '%F0%9F%98%80'], ['\ud800', '%EF%BF%BD'], ['\udc00x', '%EF%BF%BDx'],
+    ['\u07ff\u0800\uffff', '%DF%BF%E0%A0%80%EF%BF%BF']];
+  for (const [text, encoded] of cases) {
+    for (const repeat of [1, 40]) {
+      const input = text.repeat(repeat);
+      const expected = encoded.repeat(repeat);
+      assertEquals(new URL(`https://example.com/${input}`).pathname, `/${expected}`,
+        `path ${JSON.stringify(text)} x${repeat}`);
+      assertEquals(new URLSearchParams({ k: input }).toString(), `k=${expected}`,
+        `form ${JSON.stringify(text)} x${repeat}`);
+      const decoded = input.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+        '\ufffd');
+      assertEquals(new URLSearchParams(`k=${expected}`).get('k'), decoded,
+        `decode ${JSON.stringify(text)} x${repeat}`);
+    }
+  }
+  assertEquals(new URLSearchParams(`k=${'%FF'.repeat(70)}`).get('k'), '\ufffd'.repeat(70));
+  assertEquals(new URLSearchParams(`k=${'ab'.repeat(50)}`).get('k'), 'ab'.repeat(50));
+});

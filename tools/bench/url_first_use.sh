@@ -9,8 +9,10 @@
 #              with Date.now; answers microseconds per call
 # and prints: run p50 of `hearthctl bench --cold -n COUNT` for url-none and url-first (each
 # request a fresh isolate, so url-first's run holds the module load; the difference is what
-# the first URL costs, at microsecond resolution); the mean of url-first's own Date.now
-# figure over COUNT forced-cold invocations; url-loop's figures from 5 warm invocations.
+# the first URL costs, at microsecond resolution); over COUNT more forced-cold invocations
+# of each, the medians of the agent's report (worker CPU time, which load on the machine
+# does not inflate, and the isolate's used heap) and url-first's own Date.now figure;
+# url-loop's figures from 5 warm invocations (the first include V8 optimising the code).
 set -euo pipefail
 count="${1:-200}"
 bin="${2:-build/release}/bin"
@@ -52,9 +54,10 @@ export default () => {
   return { usPerCall: result, sink };
 };
 EOF
-for f in none first loop; do
+for f in none first; do
   "${ctl[@]}" deploy "url-$f" "$work/$f.js" --snapshot never >/dev/null
 done
+"${ctl[@]}" deploy url-loop "$work/loop.js" --snapshot never --cpu-ms 10000 --timeout-ms 30000 >/dev/null
 
 run_p50() {  # run_p50 NAME: run p50 (µs) of forced-cold requests
   "${ctl[@]}" bench "$1" --cold -n "$count" --json "$work/$1.json" >/dev/null 2>&1
@@ -63,16 +66,31 @@ run_p50() {  # run_p50 NAME: run p50 (µs) of forced-cold requests
 }
 none="$(run_p50 url-none)"
 first="$(run_p50 url-first)"
-for _ in $(seq "$count"); do
-  "${ctl[@]}" invoke url-first --cold
-  echo
-done >"$work/first.out"
-mean_ms="$(python3 -c 'import json,sys
-ms = [json.loads(line)["ms"] for line in open(sys.argv[1]) if line.strip()]
-print(f"{sum(ms) / len(ms):.2f} ms (n={len(ms)}, max {max(ms)} ms)")' "$work/first.out")"
 printf 'cold run p50: url-none %.0f us, url-first %.0f us: first URL %.0f us\n' \
   "$none" "$first" "$(python3 -c "print($first - $none)")"
-echo "first new URL, Date.now inside the function, mean over cold invocations: $mean_ms"
+# The agent's execution report of each forced-cold invocation: CPU time of the worker
+# thread (which load on the machine does not inflate) and the isolate's used heap.
+for name in url-none url-first; do
+  for _ in $(seq "$count"); do
+    "${ctl[@]}" --output json invoke "$name" --cold
+    echo
+  done >"$work/$name.reports"
+done
+python3 - "$work/url-none.reports" "$work/url-first.reports" <<'PY'
+import json, statistics, sys
+def load(path):
+    return [json.loads(line) for line in open(path) if line.strip()]
+none, first = load(sys.argv[1]), load(sys.argv[2])
+med = lambda rows, f: statistics.median(f(r) for r in rows)
+cpu = lambda r: r["report"]["cpu_us"]
+heap = lambda r: r["report"]["heap_bytes"]
+print(f"forced-cold, median of {len(first)}: cpu url-none {med(none, cpu):.0f} us, "
+      f"url-first {med(first, cpu):.0f} us; heap url-none {med(none, heap) / 1024:.0f} KiB, "
+      f"url-first {med(first, heap) / 1024:.0f} KiB")
+ms = [json.loads(r["body"])["ms"] for r in first]
+print(f"first new URL, Date.now inside the function: median {statistics.median(ms)} ms, "
+      f"mean {statistics.mean(ms):.2f} ms, max {max(ms)} ms")
+PY
 for _ in 1 2 3 4 5; do
   "${ctl[@]}" invoke url-loop
   echo

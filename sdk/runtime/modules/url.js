@@ -30,8 +30,9 @@
 'use strict';
 (function hearthURL(rt) {
   const {
-    ObjectCreate, StringCtor, StringPrototypeCharCodeAt,
-    StringPrototypeToLowerCase, TypeErrorCtor, RangeErrorCtor, NumberCtor, PromiseCtor,
+    ObjectCreate, ReflectApply, RegExpPrototypeExec, StringCtor, StringFromCharCode,
+    StringPrototypeCharCodeAt, StringPrototypeToLowerCase, TypeErrorCtor, RangeErrorCtor,
+    NumberCtor, PromiseCtor, Uint8ArrayCtor, TypedArrayPrototypeGetLength,
   } = rt.primordials;
 
   // The URL Standard's "domain to ASCII", step 1: an ASCII domain none of whose labels starts
@@ -67,14 +68,69 @@
     return rt.domainToASCII(domain, beStrict);
   }
 
+  // UTF-8 for whatwg-url/lib/encoding.js. The package encodes every code point it
+  // percent-encodes on its own and decodes every name and value of a query, so most calls
+  // are a few bytes long: those are coded here, in JavaScript (a small Uint8Array lives in
+  // V8's heap), and only long ones go to the native coder (whose arrays have a backing store
+  // of their own, counted against the memory limit: too costly per code point).
+  const kShort = 64;
+  const scratch = new Uint8ArrayCtor(kShort * 3);
+  function utf8Encode(string) {
+    const length = string.length;
+    if (length > kShort) return rt.utf8Encode(string);
+    let n = 0;
+    for (let i = 0; i < length; i++) {
+      let c = StringPrototypeCharCodeAt(string, i);
+      if (c < 0x80) {
+        scratch[n++] = c;
+        continue;
+      }
+      if (c < 0x800) {
+        scratch[n++] = 0xc0 | (c >> 6);
+        scratch[n++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < length ? StringPrototypeCharCodeAt(string, i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          const codePoint = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          scratch[n++] = 0xf0 | (codePoint >> 18);
+          scratch[n++] = 0x80 | ((codePoint >> 12) & 0x3f);
+          scratch[n++] = 0x80 | ((codePoint >> 6) & 0x3f);
+          scratch[n++] = 0x80 | (codePoint & 0x3f);
+          i++;
+          continue;
+        }
+        c = 0xfffd;  // a lone surrogate, as the Encoding Standard's UTF-8 encode has it
+      }
+      scratch[n++] = 0xe0 | (c >> 12);
+      scratch[n++] = 0x80 | ((c >> 6) & 0x3f);
+      scratch[n++] = 0x80 | (c & 0x3f);
+    }
+    const bytes = new Uint8ArrayCtor(n);
+    for (let i = 0; i < n; i++) bytes[i] = scratch[i];
+    return bytes;
+  }
+  // "UTF-8 decode without BOM" (a leading BOM stays): short ASCII here, the rest native.
+  function utf8DecodeWithoutBOM(bytes) {
+    const length = TypedArrayPrototypeGetLength(bytes);
+    if (length <= kShort) {
+      let ascii = true;
+      for (let i = 0; i < length; i++) {
+        if (bytes[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return ReflectApply(StringFromCharCode, undefined, bytes);
+    }
+    return rt.utf8Decode(bytes, false);
+  }
+
   const replaced = {
     __proto__: null,
     'tr46': { toASCII },
-    'whatwg-url/lib/encoding.js': {
-      utf8Encode: rt.utf8Encode,
-      // "UTF-8 decode without BOM": a leading BOM stays.
-      utf8DecodeWithoutBOM: (bytes) => rt.utf8Decode(bytes, false),
-    },
+    'whatwg-url/lib/encoding.js': { utf8Encode, utf8DecodeWithoutBOM },
   };
 
   const modules = /* @bundle whatwg-url/webidl2js-wrapper.js except tr46 whatwg-url/lib/encoding.js */;
@@ -101,6 +157,29 @@
     __proto__: null,
     Array, Object, Number: NumberCtor, Promise: PromiseCtor, String: StringCtor,
     TypeError: TypeErrorCtor, RangeError: RangeErrorCtor,
+  };
+  // webidl-conversions 7 makes a USVString one code point at a time (an array of them,
+  // joined); the same result, the string itself unless it holds a surrogate.
+  const conversions = load('webidl-conversions/lib/index.js');
+  const toDOMString = conversions.DOMString;
+  const kSurrogate = /[\ud800-\udfff]/;
+  conversions.USVString = (value, options = {}) => {
+    const string = toDOMString(value, options);
+    if (RegExpPrototypeExec(kSurrogate, string) === null) return string;
+    let out = '';
+    for (let i = 0; i < string.length; i++) {
+      const c = StringPrototypeCharCodeAt(string, i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < string.length) {
+        const d = StringPrototypeCharCodeAt(string, i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          out += StringFromCharCode(c, d);
+          i++;
+          continue;
+        }
+      }
+      out += c >= 0xd800 && c <= 0xdfff ? '\ufffd' : StringFromCharCode(c);
+    }
+    return out;
   };
   const { URL, URLSearchParams } = load('whatwg-url/webidl2js-wrapper.js');
   // whatwg-url 14.2.0's URL.parse answers its internal object instead of a URL; upstream fixed
