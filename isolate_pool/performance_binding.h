@@ -18,9 +18,10 @@
 
 namespace hearth {
 
-// The isolate data slot holding the isolate's IsolateClock* (kConsoleSinkSlot is 0).
-// Isolates without one (the build-time runtime snapshot's) count from the process's start.
-inline constexpr uint32_t kIsolateClockSlot = 1;
+// The isolate data slot holding the isolate's IsolateClock* (native_bindings.cc checks
+// that no two slots collide). Isolates without one (the build-time runtime snapshot's)
+// count from the process's start.
+inline constexpr uint32_t kIsolateClockSlot = 2;
 
 inline constexpr int64_t kPerformanceResolutionMicros = 100;
 
