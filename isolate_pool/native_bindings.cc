@@ -39,6 +39,14 @@ extern "C" void V8ModuleNamespaceEntrySetter() __asm__(
 namespace hearth {
 namespace {
 
+// Each binding that keeps per-isolate state finds it in an isolate data slot of its own.
+static_assert(kConsoleSinkSlot != kTimerQueueSlot && kConsoleSinkSlot != kIsolateClockSlot &&
+                  kTimerQueueSlot != kIsolateClockSlot,
+              "two bindings share an isolate data slot");
+static_assert(kIsolateClockSlot < v8::internal::Internals::kNumIsolateDataSlots &&
+                  kTimerQueueSlot < v8::internal::Internals::kNumIsolateDataSlots,
+              "V8 has fewer isolate data slots");
+
 void ThrowTypeError(v8::Isolate* isolate, const char* message) {
   isolate->ThrowException(
       v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));

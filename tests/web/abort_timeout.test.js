@@ -1,5 +1,5 @@
 // AbortSignal.timeout (DOM Standard, section 3.1), after WPT's dom/abort/AbortSignal.any.js
-// and abort-signal-timeout.html.
+// and abort-signal-timeout.html, on the timers module's setTimeout.
 
 const abortEvent = (signal) => new Promise((resolve) => {
   signal.addEventListener('abort', resolve, { once: true });

@@ -1,5 +1,10 @@
 // AbortController and AbortSignal (DOM Standard, section 3.1), with AbortSignal.abort,
-// AbortSignal.timeout (on the timers module's setTimeout) and AbortSignal.any.
+// AbortSignal.timeout and AbortSignal.any.
+//
+// AbortSignal.timeout runs on the timers module's setTimeout, so its timer is the
+// invocation's, as any timer is (modules/timers.js): it cannot be set at the top level
+// (the call throws), and a signal that outlives the invocation that made it never times
+// out.
 //
 // A dependent signal (from AbortSignal.any) is held by its sources until it or they are
 // aborted. The DOM Standard holds it weakly, but must keep it while it has abort listeners,
