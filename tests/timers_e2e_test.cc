@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "hearth/v1/agent.grpc.pb.h"
 #include "tests/agent_client.h"
@@ -119,8 +120,17 @@ TEST_F(TimersTest, WaitUntilCannotOutliveTheDeadlineAndTheIsolateServesOn) {
                      /*cpu_ms=*/1000, /*timeout_ms=*/300)
                   .ok());
   EXPECT_EQ(Invoke("endless").response().body(), "call 1");
-  // Served once the first call's background work was cut at its deadline, by the same
-  // isolate (the count goes on): cutting background work is no reason to replace it.
+  // The first call ends when its background work is cut at its deadline (its isolate is
+  // busy until then). Waiting for that here, rather than parking the second call behind
+  // it, keeps the second call's own deadline out of the race.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ScrapeSum(agent_->metrics_port(), "hearth_isolates", "function=\"endless\",state=\"busy\"")
+             .value_or(1) != 0) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the first call never ended";
+    std::this_thread::yield();
+  }
+  // Served by the same isolate (the count goes on): cutting background work is no reason
+  // to replace it.
   const v1::InvokeResponse second = Invoke("endless");
   EXPECT_EQ(second.outcome(), v1::OUTCOME_OK) << second.error();
   EXPECT_EQ(second.response().body(), "call 2");
