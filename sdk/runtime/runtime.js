@@ -1482,6 +1482,24 @@
     resolvedPromise, rejectedPromise, tryNativeThen,
     toUSVString, toByteString, toDictionary, member, webidlClass,
     bufferSourceBytes, copyBytes, concatBytes, utf8DecodeWithoutBOM,
+    // Removes the first `item` of an internal list, keeping the order of the rest.
+    removeItem(list, item) {
+      let i = 0;
+      while (i < list.length && list[i] !== item) i++;
+      if (i === list.length) return;
+      for (; i + 1 < list.length; i++) list[i] = list[i + 1];
+      list.length--;
+    },
+    // WebIDL's check of an operation's argument count, worded as browsers word it.
+    requireArguments(count, required, what) {
+      if (count >= required) return;
+      throw new TypeErrorCtor(`Failed to execute '${what}': ${plural(required, 'argument')} ` +
+        `required, but only ${count} present.`);
+    },
+    // A new DOMException (the module loads on first use).
+    domException(message, name) {
+      return new (requireModule('domexception').DOMException)(message, name);
+    },
   });
 
   function defineGlobal(name, value) {

@@ -15,10 +15,8 @@
   const {
     ReflectApply, TypeErrorCtor, NumberIsFinite, MathTrunc, MathMin, SymbolIterator,
   } = rt.primordials;
-  const { newList, append, isObject } = rt;
+  const { newList, append, isObject, removeItem, requireArguments, domException } = rt;
   const { EventTarget, fireEvent, defineEventHandler } = rt.require('events');
-  const domException = (message, name) => new (rt.require('domexception').DOMException)(
-    message, name);
 
   const kCreate = {};  // what internal construction passes: `new AbortSignal()` is illegal
   const kNoReason = {};
@@ -71,7 +69,7 @@
         signal.#sources = null;
         for (let i = 0; sources !== null && i < sources.length; i++) {
           const dependents = sources[i].#dependents;
-          if (dependents !== null) removeFrom(dependents, signal);
+          if (dependents !== null) removeItem(dependents, signal);
         }
         for (let i = 0; i < algorithms.length; i++) {
           try {
@@ -121,10 +119,7 @@
     }
 
     static timeout(milliseconds) {
-      if (arguments.length < 1) {
-        throw new TypeErrorCtor("Failed to execute 'timeout' on 'AbortSignal': 1 argument " +
-          'required, but only 0 present.');
-      }
+      requireArguments(arguments.length, 1, 'timeout');
       const delay = toEnforcedUnsignedLongLong(milliseconds);
       const signal = new AbortSignal(kCreate);
       const { setTimeout } = rt.require('timers');
@@ -141,10 +136,7 @@
     }
 
     static any(signals) {
-      if (arguments.length < 1) {
-        throw new TypeErrorCtor("Failed to execute 'any' on 'AbortSignal': 1 argument " +
-          'required, but only 0 present.');
-      }
+      requireArguments(arguments.length, 1, 'any');
       // WebIDL sequence<AbortSignal>: the argument's own iterator, every element checked.
       if (!isObject(signals) || typeof signals[SymbolIterator] !== 'function') {
         throw new TypeErrorCtor("Failed to execute 'any' on 'AbortSignal': The provided " +
@@ -174,13 +166,6 @@
       const reason = checkSignal(this).#reason;
       if (reason !== kNoReason) throw reason;
     }
-  }
-  function removeFrom(list, item) {
-    let i = 0;
-    while (i < list.length && list[i] !== item) i++;
-    if (i === list.length) return;
-    for (; i + 1 < list.length; i++) list[i] = list[i + 1];
-    list.length--;
   }
   function checkSignal(value) {
     if (!isSignal(value)) throw new TypeErrorCtor('Illegal invocation');

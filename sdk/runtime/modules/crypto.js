@@ -16,19 +16,10 @@
     MathTrunc, TypeErrorCtor, SymbolIterator, ReflectApply, Uint8ArrayCtor,
   } = rt.primordials;
   const { newList, append, isObject, resolvedPromise, rejectedPromise, bufferSourceBytes,
-    copyBytes } = rt;
+    copyBytes, requireArguments, domException } = rt;
   const { randomFill, randomUUID, digest, hmac, hmacVerify } = rt.native;
-  const domException = (message, name) => new (rt.require('domexception').DOMException)(
-    message, name);
   const illegalInvocation = () => new TypeErrorCtor('Illegal invocation');
   const kCreate = {};  // what internal construction passes: the constructors are illegal
-
-  function requireArguments(count, required, what) {
-    if (count < required) {
-      throw new TypeErrorCtor(`Failed to execute '${what}': ${required} argument` +
-        `${required > 1 ? 's' : ''} required, but only ${count} present.`);
-    }
-  }
 
   // ===== Crypto ===========================================================================
 

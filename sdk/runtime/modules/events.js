@@ -13,7 +13,10 @@
   const {
     ObjectDefineProperty, ObjectGetOwnPropertyDescriptor, ReflectApply, TypeErrorCtor,
   } = rt.primordials;
-  const { newList, append, isObject, toDictionary, member, toUSVString } = rt;
+  const {
+    newList, append, isObject, toDictionary, member, toUSVString, removeItem, requireArguments,
+    domException,
+  } = rt;
   const { performanceNow } = rt.native;
 
   const NONE = 0, CAPTURING_PHASE = 1, AT_TARGET = 2, BUBBLING_PHASE = 3;
@@ -22,14 +25,6 @@
   const kInPassiveListener = 8, kInitialized = 16, kDispatch = 32;
 
   const illegalInvocation = () => new TypeErrorCtor('Illegal invocation');
-  function requireArguments(count, required, what) {
-    if (count < required) {
-      throw new TypeErrorCtor(`Failed to execute '${what}': ${required} argument` +
-        `${required > 1 ? 's' : ''} required, but only ${count} present.`);
-    }
-  }
-  const domException = (message, name) => new (rt.require('domexception').DOMException)(
-    message, name);
 
   // ===== EventTarget ======================================================================
 
@@ -42,11 +37,7 @@
   // skips it too.
   function removeListener(list, listener) {
     listener.removed = true;
-    let i = 0;
-    while (i < list.length && list[i] !== listener) i++;
-    if (i === list.length) return;
-    for (; i + 1 < list.length; i++) list[i] = list[i + 1];
-    list.length--;
+    removeItem(list, listener);
   }
 
   function findListener(list, type, callback, capture) {

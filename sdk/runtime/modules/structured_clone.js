@@ -9,10 +9,7 @@
   const nativeClone = rt.native.structuredClone;
 
   function structuredClone(value, options = undefined) {
-    if (arguments.length < 1) {
-      throw new TypeErrorCtor("Failed to execute 'structuredClone': 1 argument required, but " +
-        'only 0 present.');
-    }
+    rt.requireArguments(arguments.length, 1, 'structuredClone');
     // StructuredSerializeOptions: { sequence<object> transfer = [] }.
     let transfer = null;
     if (options !== undefined && options !== null) {
