@@ -9,15 +9,30 @@
 // again, so V8 sees what the system allocator would give it: zero-filled memory, never
 // another isolate's bytes. A freed region is zeroed at once, on the thread that frees it
 // (the one disposing of the isolate: in the agent, the reserve booter's, off the workers),
-// kept whole and read-write, and handed out for the next request of the same length and
-// alignment. Pages a live isolate gives up are marked stale instead and zeroed when V8
-// makes them accessible again. Each region's protection is tracked while it is uniform, so
-// that the free/reuse cycle of a heap chunk needs no mprotect (each one a TLB shootdown
-// across the process's CPUs); a reservation (no access) may get a kept region read-write,
-// since V8 commits pages before it touches them and sets its guard pages explicitly.
+// kept whole, and handed out for the next request of the same length and alignment. Pages
+// a live isolate gives up are marked stale instead and zeroed when V8 makes them
+// accessible again. Each region's protection is tracked while it is uniform, so that no
+// call asking for the protection a region has already costs an mprotect.
 //
-// Retained bytes (stale pages in live regions, zeroed pages in kept ones) are capped by
-// the retain limit; past it the oldest kept regions are unmapped and pages are discarded
+// Protection of what V8 believes inaccessible (PageProtection, --isolate-page-protection):
+// - kStrict: every such page faults on access: reservations (fresh, or served from a kept
+//   region), kNoAccess ranges, decommitted pages, released tails and kept regions are all
+//   PROT_NONE, as under V8's own allocator. Kept regions are closed as they are freed
+//   (zeroed first while still writable), a reservation served from one needs no mprotect,
+//   and V8's commit opens only what it asks for. The cost is not the mprotect calls but
+//   the pages: on these VMs (PVM, shadow page tables) taking access from a resident page
+//   costs ~3 us and the first access after it is given back ~5-15 us (a hypervisor exit,
+//   no guest fault), so a page recycled through PROT_NONE costs about what a fresh page
+//   fault does: heavy.js snapshot cold starts 1.6x slower, hello.js 1.3x (BENCHMARKS.md).
+// - kFast (the default): kept regions stay read-write and a reservation served from one
+//   is handed out read-write (V8 commits reserved pages before it touches them); a whole
+//   region losing access and a released tail keep their access as stale pages. Guard pages
+//   (kNoAccess on part of a region), decommitted pages and fresh reservations do fault.
+//   Zeroing keeps isolates' bytes apart either way; what kFast gives up is the fault on a
+//   stray access into memory V8 stopped using.
+//
+// Retained bytes (pages V8 let go of in live regions, zeroed pages in kept ones) are capped
+// by the retain limit; past it the oldest kept regions are unmapped and pages are discarded
 // as V8 would do.
 //
 // What this costs: up to the limit of resident memory that the OS cannot reclaim, and
@@ -25,7 +40,7 @@
 //
 // Compiled with -fno-rtti (it subclasses v8::PageAllocator; libnode has no RTTI).
 // Thread: V8 calls it from every worker, the reserve booter and its own background threads;
-// all state is behind one mutex, and zeroing happens outside it.
+// all state is behind one mutex, and zeroing and mprotect happen outside it.
 #ifndef HEARTH_ISOLATE_POOL_REUSING_PAGE_ALLOCATOR_H_
 #define HEARTH_ISOLATE_POOL_REUSING_PAGE_ALLOCATOR_H_
 
@@ -34,6 +49,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+
+#include "isolate_pool/page_protection.h"
 
 namespace hearth {
 
@@ -47,11 +64,13 @@ class ReusingPageAllocator {
     uint64_t fresh_regions = 0;    // allocations that went to the system
     uint64_t stocked_regions = 0;  // regions mapped ahead of need (StockOne)
     uint64_t zeroed_bytes = 0;     // bytes zeroed before V8 got them again
+    uint64_t mprotect_calls = 0;   // mprotects this allocator made (not the system's)
   };
 
   // `system` does the mapping (V8's default allocator); it must outlive this one.
-  static std::unique_ptr<ReusingPageAllocator> Create(v8::PageAllocator* system,
-                                                      size_t retain_limit_bytes);
+  static std::unique_ptr<ReusingPageAllocator> Create(
+      v8::PageAllocator* system, size_t retain_limit_bytes,
+      PageProtection protection = PageProtection::kFast);
   virtual ~ReusingPageAllocator() = default;
 
   virtual v8::PageAllocator* page_allocator() = 0;
