@@ -58,28 +58,32 @@ size_t PagesOf(const std::vector<PageRun>& runs) {
   return pages;
 }
 
-// Some pages of a region, one bit each.
+// Some pages of a region, one bit each. The bits are allocated on the first Add: most
+// regions never have a page in the set, and V8's 128 MiB code range would take 4 KiB of
+// bits per isolate for each set.
 class PageSet {
  public:
-  explicit PageSet(size_t pages) : words_((pages + 63) / 64, 0) {}
+  explicit PageSet(size_t pages) : pages_(pages) {}
 
   size_t size() const { return size_; }
 
-  // How many pages of `runs` are not in the set.
-  size_t CountMissing(const std::vector<PageRun>& runs) const {
+  // How many pages of `runs` are neither in this set nor in `other`.
+  size_t CountInNeither(const std::vector<PageRun>& runs, const PageSet& other) const {
     size_t missing = 0;
     for (const PageRun& run : runs) {
       for (size_t page = run.first; page < run.first + run.count; ++page) {
-        if (!Contains(page)) ++missing;
+        if (!Contains(page) && !other.Contains(page)) ++missing;
       }
     }
     return missing;
   }
 
-  void Add(const std::vector<PageRun>& runs) {
+  // Adds the pages of `runs` that are not in `other`.
+  void AddNotIn(const std::vector<PageRun>& runs, const PageSet& other) {
+    if (words_.empty()) words_.assign((pages_ + 63) / 64, 0);
     for (const PageRun& run : runs) {
       for (size_t page = run.first; page < run.first + run.count; ++page) {
-        if (Contains(page)) continue;
+        if (Contains(page) || other.Contains(page)) continue;
         words_[page / 64] |= Bit(page);
         ++size_;
       }
@@ -90,7 +94,7 @@ class PageSet {
   std::vector<PageRun> Take(size_t first, size_t end) {
     std::vector<PageRun> runs;
     if (size_ == 0) return runs;
-    end = std::min(end, words_.size() * 64);
+    end = std::min(end, pages_);
     for (size_t page = first; page < end;) {
       if (words_[page / 64] == 0 && page % 64 == 0 && page + 64 <= end) {
         page += 64;
@@ -112,26 +116,30 @@ class PageSet {
 
  private:
   static uint64_t Bit(size_t page) { return uint64_t{1} << (page % 64); }
-  bool Contains(size_t page) const { return (words_[page / 64] & Bit(page)) != 0; }
+  bool Contains(size_t page) const {
+    return !words_.empty() && (words_[page / 64] & Bit(page)) != 0;
+  }
 
-  std::vector<uint64_t> words_;
+  const size_t pages_;
+  std::vector<uint64_t> words_;  // empty until the first Add
   size_t size_ = 0;
 };
 
 // One mapping handed to V8, as mapped (ReleasePages does not shrink it here).
 struct Region {
   Region(uintptr_t base, size_t length, size_t pages, int protection)
-      : base(base), length(length), protection(protection), retired(pages), stale(pages) {}
+      : base(base), length(length), protection(protection), stale(pages), zeroed(pages) {}
 
   const uintptr_t base;
   const size_t length;
   // The protection of every page of the region, or kMixedProtection. Knowing it lets
   // calls that ask for what the region has already skip mprotect.
   int protection;
-  // Resident pages of a live region that V8 has let go of (counted as retained), and of
-  // those the ones not zeroed yet (they must read as zero when V8 opens them again).
-  PageSet retired;
+  // Resident pages of a live region that V8 has let go of (retained), in two sets: not
+  // zeroed yet (they must read as zero when V8 opens them again), and zeroed already
+  // (strict: zeroed as they closed). Fast uses the first only.
   PageSet stale;
+  PageSet zeroed;
   // While kept: its resident pages, all zeroed (ready for V8 as they are).
   size_t clean_pages = 0;
   // Positions in the lists of kept regions (freed by V8, waiting for a request).
@@ -207,7 +215,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     absl::MutexLock lock(&mu_);
     Stats stats = stats_;
     stats.stale_bytes = stale_pages_ * page_size_;
-    stats.retained_bytes = (retired_pages_ + kept_clean_pages_) * page_size_;
+    stats.retained_bytes = (stale_pages_ + zeroed_pages_ + kept_clean_pages_) * page_size_;
     stats.kept_regions = kept_.size();
     stats.mprotect_calls = mprotect_calls_.load(std::memory_order_relaxed);
     return stats;
@@ -257,7 +265,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     bool had_stale = false;
     {
       absl::MutexLock lock(&mu_);
-      const size_t more = region->retired.CountMissing(resident);
+      const size_t more = region->stale.CountInNeither(resident, region->zeroed);
       EvictLocked(more, &unmap);
       if (FitsLocked(more)) {
         protection = region->protection;
@@ -413,7 +421,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     bool zero_now = false;
     {
       absl::MutexLock lock(&mu_);
-      const size_t more = region->retired.CountMissing(resident);
+      const size_t more = region->stale.CountInNeither(resident, region->zeroed);
       EvictLocked(more, &unmap);
       retain = FitsLocked(more);
       zero_now = retain && strict_ && region->protection != kMixedProtection &&
@@ -503,18 +511,17 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   void RetainLocked(Region* region, uintptr_t start, size_t length,
                     const std::vector<PageRun>& resident, bool zeroed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    const size_t retired = region->retired.size();
-    region->retired.Add(resident);
-    retired_pages_ += region->retired.size() - retired;
     const size_t stale = region->stale.size();
+    const size_t clean = region->zeroed.size();
     if (zeroed) {
       const size_t first = PageIndex(*region, start);
       region->stale.Take(first, first + PagesIn(length));
-      stale_pages_ -= stale - region->stale.size();
+      region->zeroed.AddNotIn(resident, region->stale);
     } else {
-      region->stale.Add(resident);
-      stale_pages_ += region->stale.size() - stale;
+      region->stale.AddNotIn(resident, region->zeroed);  // a zeroed page stays zero
     }
+    stale_pages_ = stale_pages_ - stale + region->stale.size();
+    zeroed_pages_ = zeroed_pages_ - clean + region->zeroed.size();
   }
 
   // [start, start + length) of `region` is V8's again (or not resident any more): no longer
@@ -523,7 +530,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const size_t first = PageIndex(*region, start);
     const size_t end = first + PagesIn(length);
-    retired_pages_ -= PagesOf(region->retired.Take(first, end));
+    zeroed_pages_ -= PagesOf(region->zeroed.Take(first, end));
     std::vector<PageRun> stale = region->stale.Take(first, end);
     stale_pages_ -= PagesOf(stale);
     return stale;
@@ -591,7 +598,7 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
   std::unique_ptr<Region> ForgetLiveLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    retired_pages_ -= region->retired.size();
+    zeroed_pages_ -= region->zeroed.size();
     stale_pages_ -= region->stale.size();
     auto node = regions_.extract(region->base);
     return std::move(node.mapped());
@@ -600,7 +607,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   // Whether `more_pages` retained pages fit under the limit (0: reuse is off).
   bool FitsLocked(size_t more_pages) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return retain_limit_bytes_ > 0 &&
-           (retired_pages_ + kept_clean_pages_ + more_pages) * page_size_ <= retain_limit_bytes_;
+           (stale_pages_ + zeroed_pages_ + kept_clean_pages_ + more_pages) * page_size_ <=
+               retain_limit_bytes_;
   }
 
   // Unmaps kept regions, oldest first, until `more_pages` retained pages fit under the limit.
@@ -673,8 +681,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   absl::btree_map<uintptr_t, std::unique_ptr<Region>> regions_ ABSL_GUARDED_BY(mu_);
   std::list<Region*> kept_ ABSL_GUARDED_BY(mu_);  // newest first
   absl::flat_hash_map<size_t, std::list<Region*>> kept_by_length_ ABSL_GUARDED_BY(mu_);
-  size_t retired_pages_ ABSL_GUARDED_BY(mu_) = 0;  // in live regions
-  size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;    // of which not zeroed
+  // Pages retained in live regions: not zeroed yet, and zeroed (Region::stale, ::zeroed).
+  size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t zeroed_pages_ ABSL_GUARDED_BY(mu_) = 0;
   size_t kept_clean_pages_ ABSL_GUARDED_BY(mu_) = 0;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
