@@ -46,6 +46,13 @@ bool IsAccessible(Permission permission) { return ToProt(permission) != PROT_NON
 // Region::protection when its pages do not all have the same one.
 constexpr int kMixedProtection = -1;
 
+// What is known of the bytes of pages V8 lets go of.
+enum class Contents {
+  kStale,       // V8's data: zeroed before V8 may access them again
+  kZeroedNow,   // zeroed by the caller (any stale mark in the range is obsolete)
+  kAlreadyZero  // not stale, in a region that is PROT_NONE throughout (see Retire)
+};
+
 // A run of pages [first, first + count) of one region.
 struct PageRun {
   size_t first;
@@ -412,26 +419,28 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   // what stays readable there is only this isolate's own data until it is zeroed: a region
   // is zeroed whole before another isolate gets it. Strict, writable pages are zeroed
   // before they close (cheap while they are open), so the region's free needs neither
-  // memset nor mprotect for them.
+  // memset nor mprotect for them; pages of a region that has no access anywhere are zero
+  // unless stale (every way to PROT_NONE zeroes, discards or marks stale), which spares a
+  // memset, and the hypervisor exit of its first access, when V8 reserves code pages in
+  // its code range (SetPermissions(kNoAccess) on pages it never opened).
   // `region` stays V8's while it calls us about it: no one else frees it meanwhile.
   bool Retire(Region* region, uintptr_t start, size_t length, bool keep_access) {
     const std::vector<PageRun> resident = ResidentRuns(*region, start, length);
     std::vector<std::unique_ptr<Region>> unmap;
     bool retain = false;
-    bool zero_now = false;
+    Contents contents = Contents::kStale;
     {
       absl::MutexLock lock(&mu_);
       const size_t more = region->stale.CountInNeither(resident, region->zeroed);
       EvictLocked(more, &unmap);
       retain = FitsLocked(more);
-      zero_now = retain && strict_ && region->protection != kMixedProtection &&
-                 (region->protection & PROT_WRITE) != 0;
-      if (retain) RetainLocked(region, start, length, resident, /*zeroed=*/zero_now);
+      contents = ContentsOnRetireLocked(*region, keep_access);
+      if (retain) RetainLocked(region, start, length, resident, contents);
     }
     for (const auto& gone : unmap) Unmap(*gone);
     if (!retain) {
       if (!DiscardSystemPages(reinterpret_cast<void*>(start), length)) return false;
-    } else if (zero_now) {
+    } else if (contents == Contents::kZeroedNow) {
       ZeroRuns(*region, resident);
     }
     if (!keep_access && !Protect(region, start, length, PROT_NONE)) return false;
@@ -506,19 +515,30 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return true;
   }
 
-  // Counts `resident` pages of [start, start + length) as retained; `zeroed` says whether
-  // they are zeroed already (else they are stale).
+  // What Retire knows of the pages it retires from `region` (see there).
+  Contents ContentsOnRetireLocked(const Region& region, bool keep_access) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!strict_ || keep_access) return Contents::kStale;
+    if (region.protection == PROT_NONE) return Contents::kAlreadyZero;
+    const bool writable =
+        region.protection != kMixedProtection && (region.protection & PROT_WRITE) != 0;
+    return writable ? Contents::kZeroedNow : Contents::kStale;
+  }
+
+  // Counts `resident` pages of [start, start + length) as retained, as `contents` says.
   void RetainLocked(Region* region, uintptr_t start, size_t length,
-                    const std::vector<PageRun>& resident, bool zeroed)
+                    const std::vector<PageRun>& resident, Contents contents)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const size_t stale = region->stale.size();
     const size_t clean = region->zeroed.size();
-    if (zeroed) {
+    if (contents == Contents::kZeroedNow) {
       const size_t first = PageIndex(*region, start);
       region->stale.Take(first, first + PagesIn(length));
-      region->zeroed.AddNotIn(resident, region->stale);
-    } else {
+    }
+    if (contents == Contents::kStale) {
       region->stale.AddNotIn(resident, region->zeroed);  // a zeroed page stays zero
+    } else {
+      region->zeroed.AddNotIn(resident, region->stale);  // a stale page stays stale
     }
     stale_pages_ = stale_pages_ - stale + region->stale.size();
     zeroed_pages_ = zeroed_pages_ - clean + region->zeroed.size();

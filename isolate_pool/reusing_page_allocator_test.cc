@@ -352,6 +352,27 @@ TEST_F(ReusingPageAllocatorTest, StrictReuseCycleClosesOnceAndOpensOnce) {
   EXPECT_EQ(ProtectionAt(region), "---p");
 }
 
+TEST_F(ReusingPageAllocatorTest, StrictPagesNeverOpenedAreNotZeroedAgain) {
+  // As V8 reserves code pages in its code range: kNoAccess on reserved pages it never
+  // opened. They are zero already; a memset would cost a hypervisor exit a page here.
+  MakeAllocator(16 << 20, PageProtection::kStrict);
+  Free(DirtyRegion(kChunk), kChunk);
+  uint8_t* region = Reserve(kChunk);
+  ASSERT_EQ(reusing_->stats().kept_regions, 0u);
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk / 2, Permission::kNoAccess));
+  ReusingPageAllocator::Stats stats = reusing_->stats();
+  EXPECT_EQ(stats.mprotect_calls, 2u);  // no access already
+  EXPECT_EQ(stats.retained_bytes, kChunk / 2);
+  EXPECT_EQ(stats.stale_bytes, 0u);
+  ASSERT_TRUE(pages_->SetPermissions(region, kChunk / 2, Permission::kReadWrite));
+  EXPECT_TRUE(AllZero(region, kChunk / 2));
+  stats = reusing_->stats();
+  EXPECT_EQ(stats.mprotect_calls, 3u);
+  EXPECT_EQ(stats.zeroed_bytes, kChunk);  // the first free's only
+  EXPECT_EQ(stats.retained_bytes, 0u);
+  ASSERT_TRUE(pages_->FreePages(region, kChunk));
+}
+
 TEST_F(ReusingPageAllocatorTest, StrictFreeOfARegionOfMixedProtectionZeroesAndClosesIt) {
   // Like V8's code range: code pages, guard pages and data pages in one region.
   MakeAllocator(16 << 20, PageProtection::kStrict);
