@@ -1,6 +1,8 @@
 #include "agent/agent_options.h"
 
 #include <CLI/CLI.hpp>
+#include <map>
+#include <string>
 #include <thread>
 
 namespace hearth {
@@ -78,9 +80,10 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
                  "boots beyond what disposals give back do not page-fault (0: none)")
       ->capture_default_str();
   app.add_option("--isolate-page-protection", o.pool.isolate_page_protection,
-                 "What retained isolate memory that V8 believes inaccessible is: 'strict' "
-                 "(PROT_NONE: every access faults; slower cold starts) or 'fast' (kept "
-                 "regions stay read-write, zeroed; guard pages still fault)")
+                 "What isolate memory that V8 believes inaccessible is: 'strict' (PROT_NONE, "
+                 "so every access faults; cold starts 2-4x slower on VMs with shadow page "
+                 "tables) or 'fast' (kept regions stay read-write, zeroed; guard pages and "
+                 "decommitted pages still fault)")
       ->transform(CLI::CheckedTransformer(std::map<std::string, PageProtection>{
           {"fast", PageProtection::kFast}, {"strict", PageProtection::kStrict}}))
       ->default_str("fast");

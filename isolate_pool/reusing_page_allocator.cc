@@ -497,8 +497,10 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return false;
   }
 
-  // Every mprotect of ours goes through here, to be counted: on these VMs each costs
-  // ~1-3 us plus ~3 us for every resident page that loses access (Stats::mprotect_calls).
+  // Every mprotect of ours goes through here, to be counted (Stats::mprotect_calls). On
+  // these VMs a call costs a few us, plus ~4.6 us for each resident page it takes access
+  // from and ~17 us at the first access to each page it gives access back to
+  // (tools/bench/page_protection_cost).
   bool Mprotect(uintptr_t start, size_t length, int prot) {
     mprotect_calls_.fetch_add(1, std::memory_order_relaxed);
     return mprotect(reinterpret_cast<void*>(start), length, prot) == 0;

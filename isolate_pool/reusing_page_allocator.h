@@ -1,6 +1,6 @@
 // The page allocator under every isolate of the process: it keeps the memory that V8 lets go
 // of mapped and resident, and hands it to the next isolate, so a cold start does not pay a
-// page fault for every page it touches (~10 us each on these VMs; ~120 for a hello-world
+// page fault for every page it touches (~10-35 us each on these VMs; ~120 for a hello-world
 // isolate, thousands for a function snapshot of a few MB; ../shared/notes).
 //
 // V8's own allocator discards pages (MADV_DONTNEED) whenever they become inaccessible and
@@ -10,26 +10,34 @@
 // another isolate's bytes. A freed region is zeroed at once, on the thread that frees it
 // (the one disposing of the isolate: in the agent, the reserve booter's, off the workers),
 // kept whole, and handed out for the next request of the same length and alignment. Pages
-// a live isolate gives up are marked stale instead and zeroed when V8 makes them
-// accessible again. Each region's protection is tracked while it is uniform, so that no
-// call asking for the protection a region has already costs an mprotect.
+// a live isolate gives up are retained in their region instead (zeroed when V8 makes them
+// accessible again, if not before). Each region's protection is tracked while it is
+// uniform, so that no call asking for the protection a region has already costs an
+// mprotect (Stats::mprotect_calls counts those made).
 //
-// Protection of what V8 believes inaccessible (PageProtection, --isolate-page-protection):
-// - kStrict: every such page faults on access: reservations (fresh, or served from a kept
-//   region), kNoAccess ranges, decommitted pages, released tails and kept regions are all
-//   PROT_NONE, as under V8's own allocator. Kept regions are closed as they are freed
-//   (zeroed first while still writable), a reservation served from one needs no mprotect,
-//   and V8's commit opens only what it asks for. The cost is not the mprotect calls but
-//   the pages: on these VMs (PVM, shadow page tables) taking access from a resident page
-//   costs ~3 us and the first access after it is given back ~5-15 us (a hypervisor exit,
-//   no guest fault), so a page recycled through PROT_NONE costs about what a fresh page
-//   fault does: heavy.js snapshot cold starts 1.6x slower, hello.js 1.3x (BENCHMARKS.md).
-// - kFast (the default): kept regions stay read-write and a reservation served from one
-//   is handed out read-write (V8 commits reserved pages before it touches them); a whole
-//   region losing access and a released tail keep their access as stale pages. Guard pages
-//   (kNoAccess on part of a region), decommitted pages and fresh reservations do fault.
-//   Zeroing keeps isolates' bytes apart either way; what kFast gives up is the fault on a
-//   stray access into memory V8 stopped using.
+// What a page V8 believes inaccessible is in the kernel (PageProtection, chosen per process
+// with --isolate-page-protection):
+// - kStrict: PROT_NONE, every one, so that any access faults as under V8's own allocator:
+//   reservations (fresh, served from a kept region or from the stock), kNoAccess ranges,
+//   decommitted pages, released tails and kept regions (a death test each). Kept regions
+//   are closed as they are freed, off the workers (zeroed first, while still writable: a
+//   region V8 uncommits whole before freeing it is zeroed and closed by that uncommit, and
+//   its free needs neither memset nor mprotect); a reservation served from one needs no
+//   mprotect; V8's commit opens only the range it asks for. V8 scatters its regions
+//   (random hints), so there are no neighbours to close in one call. What it costs is not
+//   the calls (~85 per heavy.js cold start against ~11) but the pages: on these VMs (PVM,
+//   shadow page tables) taking access from a resident page costs ~4.6 us, and the first
+//   access after it is given back ~17 us, a hypervisor exit that the guest never sees as
+//   a fault (tools/bench/page_protection_cost): a page recycled through PROT_NONE costs
+//   half of the page fault it was kept to avoid. heavy.js snapshot cold starts p50 ~10 ->
+//   ~47 ms, hello.js ~2.5 -> ~6.9 ms (docs/BENCHMARKS.md, "Page protection").
+// - kFast (the default; cold starts as before this option existed): kept regions stay
+//   read-write, a reservation served from a kept region or the stock is handed out
+//   read-write (V8 commits reserved pages before it touches them), and a whole region
+//   losing access or a released tail keeps its access, its pages stale. Guard pages
+//   (kNoAccess on part of a region), decommitted pages and fresh reservations are
+//   PROT_NONE and fault. Zeroing keeps isolates' bytes apart in both modes; what kFast
+//   gives up is the fault on a stray access into memory V8 stopped using or never opened.
 //
 // Retained bytes (pages V8 let go of in live regions, zeroed pages in kept ones) are capped
 // by the retain limit; past it the oldest kept regions are unmapped and pages are discarded
