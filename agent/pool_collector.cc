@@ -121,6 +121,12 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
       "Bytes of reused isolate memory zeroed so that no isolate reads another's data.",
       prometheus::MetricType::Counter,
       {Counter({}, static_cast<double>(reuse.zeroed_bytes))}};
+  prometheus::MetricFamily mprotects{
+      "hearth_isolate_page_mprotects_total",
+      "mprotect calls made for isolates' memory by the reusing page allocator (each costs a "
+      "few microseconds per resident page that loses access; --isolate-page-protection).",
+      prometheus::MetricType::Counter,
+      {Counter({}, static_cast<double>(reuse.mprotect_calls))}};
   const FunctionCodeCache::Totals caches = FunctionCodeCache::totals();
   prometheus::MetricFamily code_caches =
       CountersBy("hearth_code_cache_events_total",
@@ -143,9 +149,9 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
        {"booted", cold.booted},
        {"primed", cold.primed},
        {"snapshot", cold.snapshot}});
-  return {std::move(isolates),    std::move(heap),        std::move(queue_depth),
-          std::move(retained),    std::move(regions),     std::move(zeroed),
-          std::move(code_caches), std::move(cold_starts), std::move(wedged)};
+  return {std::move(isolates),    std::move(heap),   std::move(queue_depth), std::move(retained),
+          std::move(regions),     std::move(zeroed), std::move(mprotects),   std::move(code_caches),
+          std::move(cold_starts), std::move(wedged)};
 }
 
 }  // namespace hearth

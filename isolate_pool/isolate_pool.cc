@@ -25,6 +25,7 @@ IsolatePoolOptions Normalized(IsolatePoolOptions options) {
   if (!options.snapshot_cache_dir.empty()) {
     SetV8HashSeed(SnapshotCache(options.snapshot_cache_dir).LoadOrCreateHashSeed());
   }
+  SetIsolatePageProtection(options.isolate_page_protection);  // Also before V8 starts.
   return options;
 }
 }  // namespace
@@ -152,7 +153,8 @@ IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
           .reused_regions = stats.reused_regions,
           .fresh_regions = stats.fresh_regions,
           .stocked_regions = stats.stocked_regions,
-          .zeroed_bytes = stats.zeroed_bytes};
+          .zeroed_bytes = stats.zeroed_bytes,
+          .mprotect_calls = stats.mprotect_calls};
 }
 
 int IsolatePool::Inflight(int worker) const { return At(worker)->inflight(); }

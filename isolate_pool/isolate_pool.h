@@ -97,6 +97,7 @@ class IsolatePool {
     uint64_t fresh_regions = 0;    // heap regions mapped anew, on a boot's path
     uint64_t stocked_regions = 0;  // heap regions mapped ahead of need, off it
     uint64_t zeroed_bytes = 0;     // of that memory, zeroed before another isolate used it
+    uint64_t mprotect_calls = 0;   // mprotects the allocator made for isolates' memory
   };
   static MemoryReuse memory_reuse();
 

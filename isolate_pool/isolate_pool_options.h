@@ -8,6 +8,7 @@
 #include <string>
 
 #include "isolate_pool/function_spec.h"
+#include "isolate_pool/page_protection.h"
 
 namespace hearth {
 
@@ -70,6 +71,10 @@ struct IsolatePoolOptions {
   // is idle, so that boots beyond what disposals give back (the first cold starts of an
   // agent, bursts) do not pay a page fault per page. 0: none.
   uint64_t isolate_page_stock_mb = 32;
+  // What that memory is while V8 believes it inaccessible (kept regions, reservations,
+  // pages V8 stopped using): kStrict makes every access to it fault, at a cost to cold
+  // starts (reusing_page_allocator.h). Takes effect for the first pool of a process.
+  PageProtection isolate_page_protection = PageProtection::kFast;
 
   // Functions loaded into generic isolates compile from a code cache made after their
   // first invocation (function_code_cache.h). false: from source at every load.

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <list>
 #include <utility>
@@ -21,6 +22,8 @@ using Permission = v8::PageAllocator::Permission;
 // the system allocator.
 constexpr size_t kMaxTrackedLength = size_t{512} << 20;
 
+constexpr int kProtReadWrite = PROT_READ | PROT_WRITE;
+
 int ToProt(Permission permission) {
   switch (permission) {
     case Permission::kNoAccess:
@@ -29,9 +32,9 @@ int ToProt(Permission permission) {
     case Permission::kRead:
       return PROT_READ;
     case Permission::kReadWrite:
-      return PROT_READ | PROT_WRITE;
+      return kProtReadWrite;
     case Permission::kReadWriteExecute:
-      return PROT_READ | PROT_WRITE | PROT_EXEC;
+      return kProtReadWrite | PROT_EXEC;
     case Permission::kReadExecute:
       return PROT_READ | PROT_EXEC;
   }
@@ -43,21 +46,11 @@ bool IsAccessible(Permission permission) { return ToProt(permission) != PROT_NON
 // Region::protection when its pages do not all have the same one.
 constexpr int kMixedProtection = -1;
 
-// One mapping handed to V8, as mapped (ReleasePages does not shrink it here).
-struct Region {
-  uintptr_t base = 0;
-  size_t length = 0;
-  // The protection of every page of the region, or kMixedProtection. Knowing it lets
-  // the free/reuse cycle skip mprotect, whose TLB shootdowns (an IPI to every CPU running
-  // one of our threads) cost ~25 us a call on these VMs, ~40 calls per isolate.
-  int protection = kMixedProtection;
-  std::vector<uint64_t> stale;  // one bit per commit page: resident, but must read as zero
-  size_t stale_pages = 0;
-  // While kept: its resident pages, all zeroed (ready for V8 as they are).
-  size_t clean_pages = 0;
-  // Positions in the lists of kept regions (freed by V8, waiting for a request).
-  std::list<Region*>::iterator kept_position;
-  std::list<Region*>::iterator length_position;
+// What is known of the bytes of pages V8 lets go of.
+enum class Contents {
+  kStale,       // V8's data: zeroed before V8 may access them again
+  kZeroedNow,   // zeroed by the caller (any stale mark in the range is obsolete)
+  kAlreadyZero  // not stale, in a region that is PROT_NONE throughout (see Retire)
 };
 
 // A run of pages [first, first + count) of one region.
@@ -66,11 +59,109 @@ struct PageRun {
   size_t count;
 };
 
+size_t PagesOf(const std::vector<PageRun>& runs) {
+  size_t pages = 0;
+  for (const PageRun& run : runs) pages += run.count;
+  return pages;
+}
+
+// Some pages of a region, one bit each. The bits are allocated on the first Add: most
+// regions never have a page in the set, and V8's 128 MiB code range would take 4 KiB of
+// bits per isolate for each set.
+class PageSet {
+ public:
+  explicit PageSet(size_t pages) : pages_(pages) {}
+
+  size_t size() const { return size_; }
+
+  // How many pages of `runs` are neither in this set nor in `other`.
+  size_t CountInNeither(const std::vector<PageRun>& runs, const PageSet& other) const {
+    size_t missing = 0;
+    for (const PageRun& run : runs) {
+      for (size_t page = run.first; page < run.first + run.count; ++page) {
+        if (!Contains(page) && !other.Contains(page)) ++missing;
+      }
+    }
+    return missing;
+  }
+
+  // Adds the pages of `runs` that are not in `other`.
+  void AddNotIn(const std::vector<PageRun>& runs, const PageSet& other) {
+    if (words_.empty()) words_.assign((pages_ + 63) / 64, 0);
+    for (const PageRun& run : runs) {
+      for (size_t page = run.first; page < run.first + run.count; ++page) {
+        if (Contains(page) || other.Contains(page)) continue;
+        words_[page / 64] |= Bit(page);
+        ++size_;
+      }
+    }
+  }
+
+  // Removes the pages of [first, end) and returns those that were in, as runs.
+  std::vector<PageRun> Take(size_t first, size_t end) {
+    std::vector<PageRun> runs;
+    if (size_ == 0) return runs;
+    end = std::min(end, pages_);
+    for (size_t page = first; page < end;) {
+      if (words_[page / 64] == 0 && page % 64 == 0 && page + 64 <= end) {
+        page += 64;
+        continue;
+      }
+      if (Contains(page)) {
+        words_[page / 64] &= ~Bit(page);
+        --size_;
+        if (!runs.empty() && runs.back().first + runs.back().count == page) {
+          ++runs.back().count;
+        } else {
+          runs.push_back({page, 1});
+        }
+      }
+      ++page;
+    }
+    return runs;
+  }
+
+ private:
+  static uint64_t Bit(size_t page) { return uint64_t{1} << (page % 64); }
+  bool Contains(size_t page) const {
+    return !words_.empty() && (words_[page / 64] & Bit(page)) != 0;
+  }
+
+  const size_t pages_;
+  std::vector<uint64_t> words_;  // empty until the first Add
+  size_t size_ = 0;
+};
+
+// One mapping handed to V8, as mapped (ReleasePages does not shrink it here).
+struct Region {
+  Region(uintptr_t base, size_t length, size_t pages, int protection)
+      : base(base), length(length), protection(protection), stale(pages), zeroed(pages) {}
+
+  const uintptr_t base;
+  const size_t length;
+  // The protection of every page of the region, or kMixedProtection. Knowing it lets
+  // calls that ask for what the region has already skip mprotect.
+  int protection;
+  // Resident pages of a live region that V8 has let go of (retained), in two sets: not
+  // zeroed yet (they must read as zero when V8 opens them again), and zeroed already
+  // (strict: zeroed as they closed). Fast uses the first only.
+  PageSet stale;
+  PageSet zeroed;
+  // While kept: its resident pages, all zeroed (ready for V8 as they are).
+  size_t clean_pages = 0;
+  // Positions in the lists of kept regions (freed by V8, waiting for a request).
+  std::list<Region*>::iterator kept_position;
+  std::list<Region*>::iterator length_position;
+};
+
 class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::PageAllocator {
  public:
-  ReusingPageAllocatorImpl(v8::PageAllocator* system, size_t retain_limit_bytes)
+  ReusingPageAllocatorImpl(v8::PageAllocator* system, size_t retain_limit_bytes,
+                           PageProtection protection)
       : system_(system),
         page_size_(system->CommitPageSize()),
+        strict_(protection == PageProtection::kStrict),
+        kept_protection_(strict_ ? PROT_NONE : kProtReadWrite),
         retain_limit_bytes_(retain_limit_bytes) {}
 
   // Kept regions go back to the system; live ones belong to isolates (which, in the agent,
@@ -107,9 +198,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       const size_t kept = it == kept_by_length_.end() ? 0 : it->second.size();
       if ((kept + 1) * length > target_bytes || !FitsLocked(PagesIn(length))) return false;
     }
-    const uintptr_t base = MapAligned(length, alignment);
+    const uintptr_t base = MapForKeeping(length, alignment);
     if (base == 0) return false;
-    std::unique_ptr<Region> region = NewRegion(base, length, PROT_READ | PROT_WRITE);
+    auto region = std::make_unique<Region>(base, length, PagesIn(length), kept_protection_);
     region->clean_pages = PagesIn(length);
     {
       absl::MutexLock lock(&mu_);
@@ -131,8 +222,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     absl::MutexLock lock(&mu_);
     Stats stats = stats_;
     stats.stale_bytes = stale_pages_ * page_size_;
-    stats.retained_bytes = (stale_pages_ + kept_clean_pages_) * page_size_;
+    stats.retained_bytes = (stale_pages_ + zeroed_pages_ + kept_clean_pages_) * page_size_;
     stats.kept_regions = kept_.size();
+    stats.mprotect_calls = mprotect_calls_.load(std::memory_order_relaxed);
     return stats;
   }
 
@@ -149,11 +241,12 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       region = TakeKeptLocked(length, alignment);
     }
     if (region != nullptr) {
-      // A kept region is zeroed and read-write. A reservation (no access) gets it as it
-      // is: V8 commits reserved pages (SetPermissions) before it touches them and marks
-      // its guard pages explicitly, so the access it did not ask for is never used, and
-      // what it would find there is zeros.
-      if (permission != Permission::kNoAccess && permission != Permission::kNoAccessWillJitLater &&
+      // A kept region is zeroed, and closed (strict) or read-write (fast). A reservation
+      // (no access) gets it as it is: strict, that is what it asked for; fast, V8 commits
+      // reserved pages (SetPermissions) before it touches them and marks its guard pages
+      // explicitly, so the access it did not ask for is not used, and what it would find
+      // there is zeros.
+      if (IsAccessible(permission) &&
           !MakeAccessible(region, region->base, region->length, permission)) {
         FreePages(reinterpret_cast<void*>(region->base), region->length);
         return nullptr;
@@ -162,8 +255,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
     void* address = system_->AllocatePages(hint, length, alignment, permission);
     if (address == nullptr || length > kMaxTrackedLength) return address;
-    std::unique_ptr<Region> fresh =
-        NewRegion(reinterpret_cast<uintptr_t>(address), length, ToProt(permission));
+    auto fresh = std::make_unique<Region>(reinterpret_cast<uintptr_t>(address), length,
+                                          PagesIn(length), ToProt(permission));
     absl::MutexLock lock(&mu_);
     ++stats_.fresh_regions;
     regions_.emplace(fresh->base, std::move(fresh));
@@ -175,19 +268,19 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     if (region == nullptr) return system_->FreePages(address, length);
     const std::vector<PageRun> resident = ResidentRuns(*region, region->base, region->length);
     std::vector<std::unique_ptr<Region>> unmap;
-    size_t resident_pages = 0;
     int protection = kMixedProtection;
+    bool had_stale = false;
     {
       absl::MutexLock lock(&mu_);
-      const size_t more = CountNotStaleLocked(*region, resident);
+      const size_t more = region->stale.CountInNeither(resident, region->zeroed);
       EvictLocked(more, &unmap);
-      protection = region->protection;
       if (FitsLocked(more)) {
+        protection = region->protection;
+        had_stale = region->stale.size() > 0;
         // Counted as zeroed from now on, so the retained total holds while we zero.
-        TakeStaleLocked(region, region->base, region->length);
-        for (const PageRun& run : resident) resident_pages += run.count;
-        region->clean_pages = resident_pages;
-        kept_clean_pages_ += resident_pages;
+        ReclaimLocked(region, region->base, region->length);
+        region->clean_pages = PagesOf(resident);
+        kept_clean_pages_ += region->clean_pages;
       } else {
         unmap.push_back(ForgetLiveLocked(region));
         region = nullptr;
@@ -196,12 +289,8 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     for (const auto& gone : unmap) Unmap(*gone);
     if (region == nullptr) return true;
     // Zeroed here, on the thread that disposes of the isolate (the reserve booter's, in
-    // the agent), rather than on the worker that boots the next one into these pages. It
-    // stays read-write while kept (a shrunk tail too): that is the protection V8 asks for
-    // most, so neither this free nor the next reuse needs an mprotect for most regions.
-    void* base = reinterpret_cast<void*>(region->base);
-    if (protection != (PROT_READ | PROT_WRITE) &&
-        mprotect(base, region->length, PROT_READ | PROT_WRITE) != 0) {
+    // the agent), rather than on the worker that boots the next one into these pages.
+    if (!ZeroForKeeping(region, protection, had_stale, resident)) {
       std::unique_ptr<Region> gone;
       {
         absl::MutexLock lock(&mu_);
@@ -209,14 +298,12 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
         region->clean_pages = 0;
         gone = ForgetLiveLocked(region);
       }
-      Unmap(*gone);  // Cannot be zeroed: not kept.
+      Unmap(*gone);  // Not zeroed, or not closed: not kept.
       return true;
     }
-    ZeroRuns(*region, resident);
     DiscardGaps(*region, region->base, region->length, resident);
     absl::MutexLock lock(&mu_);
-    region->protection = PROT_READ | PROT_WRITE;
-    stats_.zeroed_bytes += resident_pages * page_size_;  // freed and kept: zeroed whole
+    region->protection = kept_protection_;
     KeepLocked(region);
     return true;
   }
@@ -225,9 +312,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     const uintptr_t base = reinterpret_cast<uintptr_t>(address);
     Region* region = FindStartingAt(base);
     if (region == nullptr) return system_->ReleasePages(address, length, new_length);
-    // The tail stays mapped (the region is reused whole), its pages stale, and keeps its
-    // access: V8 never touches a released tail again (see Retire).
-    return Retire(region, base + new_length, length - new_length, /*keep_access=*/true);
+    // The tail stays mapped (the region is reused whole), its pages retained. Fast, it
+    // keeps its access: V8 never touches a released tail again (see Retire).
+    return Retire(region, base + new_length, length - new_length, /*keep_access=*/!strict_);
   }
 
   bool SetPermissions(void* address, size_t length, Permission permission) override {
@@ -240,40 +327,59 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     if (region == nullptr) return system_->SetPermissions(address, length, permission);
     if (IsAccessible(permission)) return MakeAccessible(region, start, length, permission);
     // A whole region losing access is memory V8 stops using (a new-space page uncommitted,
-    // mostly on its way to FreePages); a part of one may be a guard page, which must fault.
-    return Retire(region, start, length, /*keep_access=*/Covers(*region, start, length));
+    // mostly on its way to FreePages): fast, it keeps its access; a part of one may be a
+    // guard page, which must fault in either mode.
+    const bool keep_access = !strict_ && Covers(*region, start, length);
+    return Retire(region, start, length, keep_access);
   }
 
   bool DiscardSystemPages(void* address, size_t length) override {
-    // Discarded pages read as zero: nothing stale is left there.
+    // Discarded pages read as zero: nothing retained is left there.
     const bool done = system_->DiscardSystemPages(address, length);
-    if (done) ClearStale(reinterpret_cast<uintptr_t>(address), length);
+    if (done) Reclaim(reinterpret_cast<uintptr_t>(address), length);
     return done;
   }
 
   bool DecommitPages(void* address, size_t length) override {
-    // V8's own (a fresh PROT_NONE mapping over the range) even when the range was stale:
-    // decommitted pages must also stop counting as resident.
+    // V8's own (a fresh PROT_NONE mapping over the range) even when the range was
+    // retained: decommitted pages must also stop counting as resident.
     const bool done = system_->DecommitPages(address, length);
     if (!done) return false;
     const uintptr_t start = reinterpret_cast<uintptr_t>(address);
     absl::MutexLock lock(&mu_);
     Region* region = FindLocked(start);
     if (region != nullptr) {
-      TakeStaleLocked(region, start, length);
+      ReclaimLocked(region, start, length);
       SetProtectionLocked(region, start, length, PROT_NONE);
     }
     return true;
   }
 
  private:
-  // Zeroes `runs` of `region`, which the caller made writable. The pages are resident:
-  // this does not fault.
+  // Zeroes `runs` of `region`, which are resident and writable: this does not fault.
   void ZeroRuns(const Region& region, const std::vector<PageRun>& runs) {
     for (const PageRun& run : runs) {
       std::memset(reinterpret_cast<void*>(region.base + run.first * page_size_), 0,
                   run.count * page_size_);
     }
+    absl::MutexLock lock(&mu_);
+    stats_.zeroed_bytes += PagesOf(runs) * page_size_;
+  }
+
+  // Zeroes the `resident` pages of a freed region and gives it the protection of kept
+  // regions. `protection` and `had_stale` are the region's as V8 freed it. False when an
+  // mprotect failed (the region must not be kept).
+  bool ZeroForKeeping(Region* region, int protection, bool had_stale,
+                      const std::vector<PageRun>& resident) {
+    const uintptr_t base = region->base;
+    // Strict: a region already closed holds no page to zero unless one is stale (a closed
+    // page is zeroed as it closes, see Retire, or was never opened): nothing to do, which
+    // is the case of a reservation served from a kept region and freed unused.
+    if (strict_ && protection == PROT_NONE && !had_stale) return true;
+    if (protection != kProtReadWrite && !Mprotect(base, region->length, kProtReadWrite))
+      return false;
+    ZeroRuns(*region, resident);
+    return kept_protection_ == kProtReadWrite || Mprotect(base, region->length, kept_protection_);
   }
 
   size_t PagesIn(size_t length) const { return (length + page_size_ - 1) / page_size_; }
@@ -281,15 +387,6 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   // Whether [start, start + length) is all of `region`.
   bool Covers(const Region& region, uintptr_t start, size_t length) const {
     return start == region.base && PagesIn(length) >= PagesIn(region.length);
-  }
-
-  std::unique_ptr<Region> NewRegion(uintptr_t base, size_t length, int protection) const {
-    auto region = std::make_unique<Region>();
-    region->base = base;
-    region->length = length;
-    region->stale.assign((PagesIn(length) + 63) / 64, 0);
-    region->protection = protection;
-    return region;
   }
 
   // The pages of [start, start + length) of `region` that are resident now.
@@ -315,37 +412,45 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return runs;
   }
 
-  // Keeps the resident pages of [start, start + length) as stale (zeroed before V8 may use
-  // them again), or discards them (as V8's own allocator does) when the retain limit is
-  // reached; takes access away unless `keep_access`. Keeping it saves two mprotects (now
-  // and on the way back), each a TLB shootdown; it is for memory V8 has stopped using, and
+  // Takes access away from [start, start + length) unless `keep_access`, and keeps its
+  // resident pages as retained (zeroed before V8 may use them again), or discards them (as
+  // V8's own allocator does) when the retain limit is reached. Fast, keeping access saves
+  // two mprotects (now and on the way back); it is for memory V8 has stopped using, and
   // what stays readable there is only this isolate's own data until it is zeroed: a region
-  // is zeroed whole before another isolate gets it.
+  // is zeroed whole before another isolate gets it. Strict, writable pages are zeroed
+  // before they close (cheap while they are open), so the region's free needs neither
+  // memset nor mprotect for them; pages of a region that has no access anywhere are zero
+  // unless stale (every way to PROT_NONE zeroes, discards or marks stale), which spares a
+  // memset, and the hypervisor exit of its first access, when V8 reserves code pages in
+  // its code range (SetPermissions(kNoAccess) on pages it never opened).
   // `region` stays V8's while it calls us about it: no one else frees it meanwhile.
   bool Retire(Region* region, uintptr_t start, size_t length, bool keep_access) {
-    if (!keep_access && !Protect(region, start, length, PROT_NONE)) return false;
     const std::vector<PageRun> resident = ResidentRuns(*region, start, length);
     std::vector<std::unique_ptr<Region>> unmap;
-    bool discard = false;
+    bool retain = false;
+    Contents contents = Contents::kStale;
     {
       absl::MutexLock lock(&mu_);
-      const size_t fresh_stale = CountNotStaleLocked(*region, resident);
-      EvictLocked(fresh_stale, &unmap);
-      if (FitsLocked(fresh_stale)) {
-        MarkStaleLocked(region, resident);
-      } else {
-        discard = true;
-      }
+      const size_t more = region->stale.CountInNeither(resident, region->zeroed);
+      EvictLocked(more, &unmap);
+      retain = FitsLocked(more);
+      contents = ContentsOnRetireLocked(*region, keep_access);
+      if (retain) RetainLocked(region, start, length, resident, contents);
     }
     for (const auto& gone : unmap) Unmap(*gone);
-    if (discard) return DiscardSystemPages(reinterpret_cast<void*>(start), length);
-    DiscardGaps(*region, start, length, resident);
+    if (!retain) {
+      if (!DiscardSystemPages(reinterpret_cast<void*>(start), length)) return false;
+    } else if (contents == Contents::kZeroedNow) {
+      ZeroRuns(*region, resident);
+    }
+    if (!keep_access && !Protect(region, start, length, PROT_NONE)) return false;
+    if (retain) DiscardGaps(*region, start, length, resident);
     return true;
   }
 
   // Drops the pages of [start, start + length) of `region` outside `resident` (runs from
   // ResidentRuns over that range). mincore counts a swapped-out page as not resident, so
-  // it is neither zeroed nor marked stale; MADV_DONTNEED drops its swap entry, and it reads
+  // it is neither zeroed nor retained; MADV_DONTNEED drops its swap entry, and it reads
   // as zero again, like the pages that were never touched (for which this is a no-op).
   void DiscardGaps(const Region& region, uintptr_t start, size_t length,
                    const std::vector<PageRun>& resident) {
@@ -370,19 +475,13 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     std::vector<PageRun> stale;
     {
       absl::MutexLock lock(&mu_);
-      stale = TakeStaleLocked(region, start, length);
+      stale = ReclaimLocked(region, start, length);
     }
     const int prot = ToProt(permission);
     if (stale.empty()) return Protect(region, start, length, prot);
     // Writable to be zeroed (stale pages may have lost access, see Retire).
-    if (!Protect(region, start, length, prot | PROT_READ | PROT_WRITE)) return false;
+    if (!Protect(region, start, length, prot | kProtReadWrite)) return false;
     ZeroRuns(*region, stale);
-    size_t zeroed = 0;
-    for (const PageRun& run : stale) zeroed += run.count * page_size_;
-    {
-      absl::MutexLock lock(&mu_);
-      stats_.zeroed_bytes += zeroed;
-    }
     return (prot & PROT_WRITE) != 0 || Protect(region, start, length, prot);
   }
 
@@ -392,10 +491,19 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
       absl::MutexLock lock(&mu_);
       if (!SetProtectionLocked(region, start, length, prot)) return true;
     }
-    if (mprotect(reinterpret_cast<void*>(start), length, prot) == 0) return true;
+    if (Mprotect(start, length, prot)) return true;
     absl::MutexLock lock(&mu_);
     region->protection = kMixedProtection;  // Unknown now.
     return false;
+  }
+
+  // Every mprotect of ours goes through here, to be counted (Stats::mprotect_calls). On
+  // these VMs a call costs a few us, plus ~4.6 us for each resident page it takes access
+  // from and ~17 us at the first access to each page it gives access back to
+  // (tools/bench/page_protection_cost).
+  bool Mprotect(uintptr_t start, size_t length, int prot) {
+    mprotect_calls_.fetch_add(1, std::memory_order_relaxed);
+    return mprotect(reinterpret_cast<void*>(start), length, prot) == 0;
   }
 
   // Records that [start, start + length) of `region` gets `prot`; false when every page
@@ -409,10 +517,55 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     return true;
   }
 
-  void ClearStale(uintptr_t start, size_t length) {
+  // What Retire knows of the pages it retires from `region` (see there).
+  Contents ContentsOnRetireLocked(const Region& region, bool keep_access) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!strict_ || keep_access) return Contents::kStale;
+    if (region.protection == PROT_NONE) return Contents::kAlreadyZero;
+    const bool writable =
+        region.protection != kMixedProtection && (region.protection & PROT_WRITE) != 0;
+    return writable ? Contents::kZeroedNow : Contents::kStale;
+  }
+
+  // Counts `resident` pages of [start, start + length) as retained, as `contents` says.
+  void RetainLocked(Region* region, uintptr_t start, size_t length,
+                    const std::vector<PageRun>& resident, Contents contents)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const size_t stale = region->stale.size();
+    const size_t clean = region->zeroed.size();
+    if (contents == Contents::kZeroedNow) {
+      const size_t first = PageIndex(*region, start);
+      region->stale.Take(first, first + PagesIn(length));
+    }
+    if (contents == Contents::kStale) {
+      region->stale.AddNotIn(resident, region->zeroed);  // a zeroed page stays zero
+    } else {
+      region->zeroed.AddNotIn(resident, region->stale);  // a stale page stays stale
+    }
+    stale_pages_ = stale_pages_ - stale + region->stale.size();
+    zeroed_pages_ = zeroed_pages_ - clean + region->zeroed.size();
+  }
+
+  // [start, start + length) of `region` is V8's again (or not resident any more): no longer
+  // retained. Returns its stale pages, which the caller zeroes if V8 may access them.
+  std::vector<PageRun> ReclaimLocked(Region* region, uintptr_t start, size_t length)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const size_t first = PageIndex(*region, start);
+    const size_t end = first + PagesIn(length);
+    zeroed_pages_ -= PagesOf(region->zeroed.Take(first, end));
+    std::vector<PageRun> stale = region->stale.Take(first, end);
+    stale_pages_ -= PagesOf(stale);
+    return stale;
+  }
+
+  void Reclaim(uintptr_t start, size_t length) {
     absl::MutexLock lock(&mu_);
     Region* region = FindLocked(start);
-    if (region != nullptr) TakeStaleLocked(region, start, length);
+    if (region != nullptr) ReclaimLocked(region, start, length);
+  }
+
+  size_t PageIndex(const Region& region, uintptr_t address) const {
+    return (address - region.base) / page_size_;
   }
 
   // The region that starts at `base`, if V8 got it from us.
@@ -428,60 +581,6 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     --it;
     Region* region = it->second.get();
     return address < region->base + region->length ? region : nullptr;
-  }
-
-  size_t CountNotStaleLocked(const Region& region, const std::vector<PageRun>& runs) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    size_t count = 0;
-    for (const PageRun& run : runs) {
-      for (size_t page = run.first; page < run.first + run.count; ++page) {
-        if ((region.stale[page / 64] & (uint64_t{1} << (page % 64))) == 0) ++count;
-      }
-    }
-    return count;
-  }
-
-  void MarkStaleLocked(Region* region, const std::vector<PageRun>& runs)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    for (const PageRun& run : runs) {
-      for (size_t page = run.first; page < run.first + run.count; ++page) {
-        uint64_t& word = region->stale[page / 64];
-        const uint64_t bit = uint64_t{1} << (page % 64);
-        if ((word & bit) != 0) continue;
-        word |= bit;
-        ++region->stale_pages;
-        ++stale_pages_;
-      }
-    }
-  }
-
-  // Clears and returns the stale pages of [start, start + length).
-  std::vector<PageRun> TakeStaleLocked(Region* region, uintptr_t start, size_t length)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    std::vector<PageRun> runs;
-    if (region->stale_pages == 0) return runs;
-    const size_t first = (start - region->base) / page_size_;
-    const size_t end = std::min(first + PagesIn(length), PagesIn(region->length));
-    for (size_t page = first; page < end;) {
-      uint64_t& word = region->stale[page / 64];
-      if (word == 0 && page % 64 == 0 && page + 64 <= end) {
-        page += 64;
-        continue;
-      }
-      const uint64_t bit = uint64_t{1} << (page % 64);
-      if ((word & bit) != 0) {
-        word &= ~bit;
-        --region->stale_pages;
-        --stale_pages_;
-        if (!runs.empty() && runs.back().first + runs.back().count == page) {
-          ++runs.back().count;
-        } else {
-          runs.push_back({page, 1});
-        }
-      }
-      ++page;
-    }
-    return runs;
   }
 
   void KeepLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -521,18 +620,20 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
   }
 
   std::unique_ptr<Region> ForgetLiveLocked(Region* region) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    stale_pages_ -= region->stale_pages;
+    zeroed_pages_ -= region->zeroed.size();
+    stale_pages_ -= region->stale.size();
     auto node = regions_.extract(region->base);
     return std::move(node.mapped());
   }
 
-  // Whether `more_pages` stale pages fit under the limit (0: reuse is off).
+  // Whether `more_pages` retained pages fit under the limit (0: reuse is off).
   bool FitsLocked(size_t more_pages) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return retain_limit_bytes_ > 0 &&
-           (stale_pages_ + kept_clean_pages_ + more_pages) * page_size_ <= retain_limit_bytes_;
+           (stale_pages_ + zeroed_pages_ + kept_clean_pages_ + more_pages) * page_size_ <=
+               retain_limit_bytes_;
   }
 
-  // Unmaps kept regions, oldest first, until `more_pages` stale pages fit under the limit.
+  // Unmaps kept regions, oldest first, until `more_pages` retained pages fit under the limit.
   void EvictLocked(size_t more_pages, std::vector<std::unique_ptr<Region>>* unmap)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     while (!kept_.empty() && !FitsLocked(more_pages)) {
@@ -540,14 +641,28 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
     }
   }
 
+  // A fresh mapping for StockOne, faulted in (fresh anonymous pages are zero) and with
+  // the protection of kept regions; 0 on failure.
+  uintptr_t MapForKeeping(size_t length, size_t alignment) {
+    const uintptr_t base = MapAligned(length, alignment);
+    if (base == 0 || kept_protection_ == kProtReadWrite) return base;
+    // Faulted in first, then closed (strict): a later boot pays the cost of reopening the
+    // pages rather than a page fault each.
+    if (!Mprotect(base, length, kept_protection_)) {
+      munmap(reinterpret_cast<void*>(base), length);
+      return 0;
+    }
+    return base;
+  }
+
   // A fresh read-write mapping of `length` at a multiple of `alignment`, its pages faulted
-  // in (fresh anonymous pages are zero); 0 on failure. Trimmed by hand, not through V8's
-  // allocator (whose failures are fatal CHECKs).
+  // in; 0 on failure. Trimmed by hand, not through V8's allocator (whose failures are
+  // fatal CHECKs).
   uintptr_t MapAligned(size_t length, size_t alignment) {
     alignment = std::max(alignment, page_size_);
     const size_t padded = length + alignment - page_size_;
-    void* mapped = mmap(nullptr, padded, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* mapped =
+        mmap(nullptr, padded, kProtReadWrite, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mapped == MAP_FAILED) return 0;
     const uintptr_t start = reinterpret_cast<uintptr_t>(mapped);
     const uintptr_t base = (start + alignment - 1) / alignment * alignment;
@@ -578,13 +693,19 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
 
   v8::PageAllocator* const system_;
   const size_t page_size_;
+  const bool strict_;
+  // What a kept region is: PROT_NONE (strict) or read-write (fast).
+  const int kept_protection_;
+  std::atomic<uint64_t> mprotect_calls_{0};
 
   mutable absl::Mutex mu_;
   size_t retain_limit_bytes_ ABSL_GUARDED_BY(mu_);
   absl::btree_map<uintptr_t, std::unique_ptr<Region>> regions_ ABSL_GUARDED_BY(mu_);
   std::list<Region*> kept_ ABSL_GUARDED_BY(mu_);  // newest first
   absl::flat_hash_map<size_t, std::list<Region*>> kept_by_length_ ABSL_GUARDED_BY(mu_);
+  // Pages retained in live regions: not zeroed yet, and zeroed (Region::stale, ::zeroed).
   size_t stale_pages_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t zeroed_pages_ ABSL_GUARDED_BY(mu_) = 0;
   size_t kept_clean_pages_ ABSL_GUARDED_BY(mu_) = 0;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
@@ -592,8 +713,9 @@ class ReusingPageAllocatorImpl final : public ReusingPageAllocator, public v8::P
 }  // namespace
 
 std::unique_ptr<ReusingPageAllocator> ReusingPageAllocator::Create(v8::PageAllocator* system,
-                                                                   size_t retain_limit_bytes) {
-  return std::make_unique<ReusingPageAllocatorImpl>(system, retain_limit_bytes);
+                                                                   size_t retain_limit_bytes,
+                                                                   PageProtection protection) {
+  return std::make_unique<ReusingPageAllocatorImpl>(system, retain_limit_bytes, protection);
 }
 
 }  // namespace hearth

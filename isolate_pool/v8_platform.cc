@@ -21,6 +21,8 @@ std::atomic<uint64_t> requested_seed{0};
 
 std::atomic<bool> page_reuse{true};
 
+std::atomic<PageProtection> page_protection{PageProtection::kFast};
+
 // V8's entropy source: getrandom(2), never a file to open.
 bool FillRandom(unsigned char* buffer, size_t length) {
   size_t filled = 0;
@@ -36,10 +38,11 @@ bool FillRandom(unsigned char* buffer, size_t length) {
 // (reusing_page_allocator.h). V8 can be given only one platform, so this one forwards.
 class HearthPlatform final : public v8::Platform {
  public:
-  HearthPlatform(std::unique_ptr<v8::Platform> platform, bool reuse_pages)
+  HearthPlatform(std::unique_ptr<v8::Platform> platform, bool reuse_pages,
+                 PageProtection protection)
       : default_(std::move(platform)),
         pages_(reuse_pages ? ReusingPageAllocator::Create(default_->GetPageAllocator(),
-                                                          kDefaultPageRetainBytes)
+                                                          kDefaultPageRetainBytes, protection)
                            : nullptr) {}
 
   v8::Platform* default_platform() { return default_.get(); }
@@ -128,7 +131,7 @@ const V8State& State() {
     auto* platform =
         new HearthPlatform(v8::platform::NewDefaultPlatform(
                                /*thread_pool_size=*/0, v8::platform::IdleTaskSupport::kDisabled),
-                           page_reuse.load());
+                           page_reuse.load(), page_protection.load());
     v8::V8::InitializePlatform(platform);
     v8::V8::Initialize();
     return V8State{platform, seed};
@@ -156,6 +159,8 @@ void ForgetDisposedIsolate(v8::Isolate* isolate) {
 }
 
 void DisableIsolatePageReuse() { page_reuse.store(false); }
+
+void SetIsolatePageProtection(PageProtection protection) { page_protection.store(protection); }
 
 void SetIsolatePageRetainLimit(size_t bytes) {
   if (ReusingPageAllocator* pages = State().platform->pages()) pages->SetRetainLimit(bytes);

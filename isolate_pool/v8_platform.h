@@ -25,6 +25,9 @@ void ForgetDisposedIsolate(v8::Isolate* isolate);
 // Before V8 is initialised: V8's own page allocator, without reuse (for the snapshot
 // builder child, one isolate under a hard memory limit, where there is nothing to reuse).
 void DisableIsolatePageReuse();
+// Before V8 is initialised: what V8's inaccessible pages are under page reuse (fast by
+// default; see reusing_page_allocator.h). Later calls have no effect.
+void SetIsolatePageProtection(PageProtection protection);
 // Memory of disposed isolates kept for the next ones (reusing_page_allocator.h): at most
 // `bytes` resident; 0 gives every page back to the OS as V8 would.
 void SetIsolatePageRetainLimit(size_t bytes);

@@ -2,13 +2,14 @@
 # Resident memory per warm hello-world isolate: starts an agent, reads its RSS, deploys N
 # copies of examples/hello.js (or FILE) under distinct names (each keeps one warm isolate),
 # invokes each once, reads RSS again.
-#   tools/bench/isolate_rss.sh [N] [build dir] [FILE]
+#   tools/bench/isolate_rss.sh [N] [build dir] [FILE] [agent flags...]
 set -euo pipefail
 count="${1:-200}"
 bin="${2:-build/release}/bin"
 file="${3:-examples/hello.js}"
+shift $(($# < 3 ? $# : 3))
 coproc agent { exec "$bin/hearth-agent" --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 \
-  --reserve-per-worker 0 2>/dev/null; }
+  --reserve-per-worker 0 "$@" 2>/dev/null; }
 trap 'kill "$agent_PID" 2>/dev/null || true' EXIT
 read -r ready <&"${agent[0]}"
 target="$(sed -E 's/.*grpc=([^ ]+).*/\1/' <<<"$ready")"
