@@ -23,6 +23,7 @@
 #include "common/crash_attribution.h"
 #include "common/status_macros.h"
 #include "common/thread_pool_work.h"
+#include "isolate_pool/body_binding.h"
 #include "isolate_pool/module_loader.h"
 #include "isolate_pool/native_bindings.h"
 #include "isolate_pool/result_reader.h"
@@ -137,6 +138,11 @@ void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
   // switch its per-thread state (stack limits and the like) over to the new thread.
   v8::Locker locker(isolate_);
   isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(&console_));
+  if (worker_.options != nullptr) {
+    // Read by native.responseBodyLimit (body_binding.h); the options outlive the isolate.
+    isolate_->SetData(kResponseBodyLimitSlot,
+                      const_cast<size_t*>(&worker_.options->max_response_body_bytes));
+  }
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   // A worker thread serves many functions, as a browser's main thread serves a page's
   // tasks: blocking it is not for one function to do (Atomics.wait throws a TypeError).

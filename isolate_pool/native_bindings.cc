@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "isolate_pool/body_binding.h"
 #include "isolate_pool/runtime_module_binding.h"
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
@@ -145,6 +146,9 @@ constexpr NativeMethod kNativeMethods[] = {
     {"brand", &NativeBrand},
     {"loadModule", &LoadRuntimeModule},
     {"moduleGlobals", &RuntimeModuleGlobals},
+    {"transferArrayBuffer", &TransferArrayBuffer},
+    {"isDetachedBuffer", &IsDetachedBuffer},
+    {"responseBodyLimit", &ResponseBodyLimit},
 };
 
 }  // namespace
