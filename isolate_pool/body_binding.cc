@@ -5,10 +5,10 @@
 #include <v8-isolate.h>
 #include <v8-primitive.h>
 
+#include <limits>
 #include <memory>
 #include <utility>
 
-#include "isolate_pool/isolate_pool_options.h"
 #include "isolate_pool/native_bindings.h"
 
 namespace hearth {
@@ -41,8 +41,9 @@ void IsDetachedBuffer(const v8::FunctionCallbackInfo<v8::Value>& info) {
 void ResponseBodyLimit(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const auto* limit =
       static_cast<const size_t*>(info.GetIsolate()->GetData(kResponseBodyLimitSlot));
-  info.GetReturnValue().Set(static_cast<double>(
-      limit != nullptr ? *limit : IsolatePoolOptions{}.max_response_body_bytes));
+  // No slot: an isolate that serves no invocations (one making a snapshot).
+  info.GetReturnValue().Set(limit != nullptr ? static_cast<double>(*limit)
+                                             : std::numeric_limits<double>::infinity());
 }
 
 }  // namespace hearth

@@ -14,7 +14,7 @@
 namespace hearth {
 
 // The isolate data slot holding a `const size_t*`: the most bytes a response body may have
-// (IsolatePoolOptions::max_response_body_bytes). Null: the default cap.
+// (IsolatePoolOptions::max_response_body_bytes). Null in isolates that serve no invocations.
 inline constexpr uint32_t kResponseBodyLimitSlot = 1;
 
 // transferArrayBuffer(buffer) -> a new ArrayBuffer over `buffer`'s bytes, `buffer` left
@@ -26,7 +26,7 @@ void TransferArrayBuffer(const v8::FunctionCallbackInfo<v8::Value>& info);
 // isDetachedBuffer(buffer) -> whether `buffer` is an ArrayBuffer that was detached.
 void IsDetachedBuffer(const v8::FunctionCallbackInfo<v8::Value>& info);
 
-// responseBodyLimit() -> the response-size cap in bytes, a number.
+// responseBodyLimit() -> the response-size cap in bytes, a number (Infinity without one).
 void ResponseBodyLimit(const v8::FunctionCallbackInfo<v8::Value>& info);
 
 }  // namespace hearth

@@ -839,3 +839,59 @@ test('streams keep working when user code patches the built-ins they use', async
   assertEquals(await result, 'hi');
   assertEquals(Promise.prototype.then, savedThen);
 });
+
+test('piping and tee do not resolve promises with objects a patched then could see', async () => {
+  const intercepted = [];
+  const interceptThen = () => {
+    Object.prototype.then = function (resolve) {
+      if (!this.done) intercepted.push(this.value);
+      delete Object.prototype.then;
+      resolve(this);
+    };
+  };
+  const written = [];
+  const sink = () => new WritableStream({ write(chunk) { written.push(chunk); } });
+  const rs = new ReadableStream({
+    start(c) {
+      c.enqueue('a');
+      c.close();
+    },
+  });
+  interceptThen();
+  try {
+    await rs.pipeTo(sink());
+  } finally {
+    delete Object.prototype.then;
+  }
+  const [branch1, branch2] = new ReadableStream({
+    start(c) {
+      c.enqueue('b');
+      c.close();
+    },
+  }).tee();
+  interceptThen();
+  try {
+    await branch1.pipeTo(sink());
+  } finally {
+    delete Object.prototype.then;
+  }
+  await branch2.cancel();
+  assertEquals(intercepted, []);
+  assertEquals(written, ['a', 'b']);
+});
+
+test('tee and pipeTo do not call the global constructors', async () => {
+  const saved = [globalThis.ReadableStream, globalThis.WritableStream, globalThis.Promise];
+  const rs = ReadableStream.from(['x']);
+  const ws = new WritableStream();
+  let branches;
+  try {
+    globalThis.ReadableStream = () => { throw new Error('global ReadableStream called'); };
+    globalThis.WritableStream = () => { throw new Error('global WritableStream called'); };
+    branches = rs.tee();
+  } finally {
+    [globalThis.ReadableStream, globalThis.WritableStream, globalThis.Promise] = saved;
+  }
+  await branches[0].pipeTo(ws);
+  await branches[1].cancel();
+});

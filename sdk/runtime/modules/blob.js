@@ -300,6 +300,6 @@
     Blob, File,
     // Internal.
     isBlob, blobBytes, blobType, newBlob, isFile, fileName, fileLastModified, newFile,
-    toUSVStringStrict,
+    toUSVStringStrict, normalizeType,
   };
 })

@@ -120,9 +120,11 @@
       case 'arrayBuffer': return TypedArrayPrototypeGetBuffer(copyBytes(bytes));
       case 'bytes': return copyBytes(bytes);
       case 'blob': {
+        // Typed as the Blob constructor types (lowercased, as Node and browsers do).
         const mimeType = extractMimeType(contentType);
-        return rt.require('blob').newBlob(copyBytes(bytes),
-          mimeType === null ? '' : serializeMimeType(mimeType));
+        const blob = rt.require('blob');
+        return blob.newBlob(copyBytes(bytes),
+          mimeType === null ? '' : blob.normalizeType(serializeMimeType(mimeType)));
       }
       case 'formData': return parseFormData(bytes, extractMimeType(contentType));
     }

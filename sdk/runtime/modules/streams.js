@@ -21,7 +21,7 @@
   } = rt.primordials;
   const {
     newList, append, isObject, resolvedPromise, rejectedPromise, toDictionary, member,
-    webidlClass, isPromise, transferArrayBuffer, isDetachedBuffer, attempt,
+    webidlClass, transferArrayBuffer, isDetachedBuffer, attempt,
   } = rt;
 
   const kInternal = ObjectCreate(null); // constructor argument for internal construction
@@ -76,8 +76,8 @@
   const uponPromise = (promise, onFulfilled, onRejected) => {
     markHandled(react(promise, onFulfilled, onRejected));
   };
-  // WebIDL's "a promise resolved with": a native promise is returned as it is.
-  const promiseResolve = (value) => (isPromise(value) ? value : resolvedPromise(value));
+  // WebIDL's "a promise resolved with": always a new promise, which adopts a thenable.
+  const promiseResolve = resolvedPromise;
   // Calls a user callback whose WebIDL return type is a Promise: exceptions become
   // rejections.
   function promiseCall(fn, thisArg, args) {
