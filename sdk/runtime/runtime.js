@@ -106,8 +106,6 @@
   const DataViewPrototypeGetByteOffset = getterOf(DataView.prototype, 'byteOffset');
   const DataViewPrototypeGetByteLength = getterOf(DataView.prototype, 'byteLength');
   const SymbolAsyncIterator = Symbol.asyncIterator;
-  const AsyncIteratorPrototype =
-    ObjectGetPrototypeOf(ObjectGetPrototypeOf((async function* () {}).prototype));
   const FunctionPrototypeSymbolHasInstance = uncurryThis(Function.prototype[Symbol.hasInstance]);
   const MathRandom = Math.random;
   // For views that modules make (a BYOB read fills a view of the reader's type).
@@ -1019,57 +1017,40 @@
 
   // ===== Fetch: bodies =====================================================================
   //
-  // A body is { bytes: Uint8Array | null, stream: ReadableStream | null, used }: bytes
-  // until something asks for a stream (the `body` getter, a stream given as the body), then
-  // the stream alone. The bytes are the runtime's own copy and never handed out, so clones
-  // share them; `used` tells whether they were read. Everything about streams, Blob,
-  // FormData and URLSearchParams is in modules/body.js, loaded only when one of them is
-  // involved: a function that reads its body as text and answers with a string loads none.
+  // A body is { bytes: Uint8Array | null, stream: ReadableStream | null, used }: bytes (the
+  // runtime's own copy, never handed out, so clones share them) until a stream is asked
+  // for, then the stream. Streams, Blob, FormData and URLSearchParams are modules/body.js's,
+  // loaded only when one of them is involved.
 
   const kBodyUsed = 'Body has already been used. It can only be used once.';
   const newBody = (bytes) => ({ bytes, stream: null, used: false });
   const bodyModule = () => requireModule('body');
-  // Fetch's "unusable": disturbed or locked (a body that was never a stream: read).
+  // Fetch's "unusable" (disturbed or locked), and "disturbed" (the bodyUsed attribute).
   const bodyUnusable = (body) => (body.stream !== null ? bodyModule().unusable(body) : body.used);
-  // The `bodyUsed` attribute: disturbed.
   const bodyUsed = (body) => (body.stream !== null ? bodyModule().disturbed(body) : body.used);
   const hasBody = (body) => body.bytes !== null || body.stream !== null;
-  // The `body` attribute: null, or the body's stream, made from its bytes on first use.
   const bodyStream = (body) => (hasBody(body) ? bodyModule().stream(body) : null);
 
-  // Fetch's "extract a body": { bytes, stream, type }. Strings and buffers are handled
-  // here; Blob, FormData, URLSearchParams and ReadableStream by the body module, which is
-  // asked only once a module that makes them is loaded (none can exist before).
+  // Fetch's "extract a body": a body with its `type`. An object goes to the body module
+  // only once a module that makes Blobs, FormData, streams or URLSearchParams is loaded.
   function extractBody(value) {
     const bytes = typeof value === 'string' ? null : bufferSourceBytes(value);
-    if (bytes !== null) return { bytes: copyBytes(bytes), stream: null, type: null };
+    if (bytes !== null) return { bytes: copyBytes(bytes), stream: null, used: false, type: null };
     if (isObject(value) && (loadedModules.blob !== undefined ||
         loadedModules.formdata !== undefined || loadedModules.streams !== undefined ||
         loadedModules.url !== undefined)) {
       const extracted = bodyModule().extract(value);
       if (extracted !== null) return extracted;
     }
-    return { bytes: utf8Encode(toUSVString(value)), stream: null, type: 'text/plain;charset=UTF-8' };
-  }
-  const bodyFrom = (extracted) => (extracted === null ? newBody(null)
-    : { bytes: extracted.bytes, stream: extracted.stream, used: false });
-
-  // The combined value of a header, or null.
-  function headerListGet(list, name) {
-    let result = null;
-    for (let i = 0; i < list.length; i++) {
-      if (list[i].name !== name) continue;
-      result = result === null ? list[i].value : `${result}, ${list[i].value}`;
-    }
-    return result;
+    const text = utf8Encode(toUSVString(value));
+    return { bytes: text, stream: null, used: false, type: 'text/plain;charset=UTF-8' };
   }
 
   function consumeBody(body, kind, headers) {
     try {
       if (bodyUnusable(body)) throw new TypeErrorCtor(kBodyUsed);
       if (body.stream !== null || kind === 'blob' || kind === 'formData') {
-        const contentType = headerListGet(headersList(headers), 'content-type');
-        return bodyModule().consume(body, kind, contentType);
+        return bodyModule().consume(body, kind, headersList(headers));
       }
       const bytes = body.bytes;
       if (bytes !== null) body.used = true; // a null body is never disturbed
@@ -1084,13 +1065,11 @@
     }
   }
 
-  // A clone's body: the same bytes, or one branch of the stream teed (the other branch
-  // replaces the original's stream).
-  const cloneBody = (body) => (body.stream !== null ? bodyModule().clone(body) : newBody(body.bytes));
+  // clone(): the same bytes, or the stream teed.
+  const cloneBody = (body) =>
+    (body.stream !== null ? bodyModule().clone(body) : newBody(body.bytes));
 
-  // A handler's response with a stream body (internals' respond()): read to its end, then
-  // finish(0, ...) with its bytes. The response-size cap is enforced as the chunks come, so
-  // a stream that never stops producing ends with finish(2, ...) at the cap.
+  // respond() with a stream body: read to its end, the body cap enforced as chunks come.
   function sendStreamBody(response, finish) {
     const { status, headers, body } = responseParts(response);
     const flat = flatHeaders(headersIterationList(headers));
@@ -1186,7 +1165,7 @@
           throw new TypeErrorCtor("Failed to construct 'Request': The duplex member must be " +
             'specified for a request with a streaming body');
         }
-        body = bodyFrom(extracted);
+        body = extracted;
       } else if (sourceHasBody) {
         if (bodyUnusable(source.#body)) {
           throw new TypeErrorCtor(
@@ -1306,7 +1285,7 @@
       response.#status = status;
       response.#statusText = statusText;
       response.#headers = headers;
-      response.#body = bodyFrom(extracted);
+      response.#body = extracted ?? newBody(null);
     }
 
     static #create(status, headers, type) {
@@ -1339,7 +1318,7 @@
       if (text === undefined) throw new TypeErrorCtor('Value is not JSON serializable');
       const response = new Response(kInternal);
       Response.#initialize(response, init,
-        { bytes: utf8Encode(text), stream: null, type: 'application/json' });
+        { bytes: utf8Encode(text), stream: null, used: false, type: 'application/json' });
       return response;
     }
 
@@ -1528,7 +1507,7 @@
     TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetTag,
     TypedArrayPrototypeSet, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength,
-    SymbolAsyncIterator, AsyncIteratorPrototype, DataViewPrototypeGetBuffer,
+    SymbolAsyncIterator, DataViewPrototypeGetBuffer,
     DataViewPrototypeGetByteOffset, DataViewPrototypeGetByteLength,
     FunctionPrototypeSymbolHasInstance, MathRandom, DatePrototypeGetTime,
   });

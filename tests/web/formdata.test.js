@@ -133,7 +133,7 @@ test('FormData as a body: multipart/form-data with a boundary', async () => {
   assert(request.headers.get('content-type').startsWith('multipart/form-data; boundary='));
 });
 
-test('multipart/form-data: newlines become CRLF; quotes and newlines in names are escaped', async () => {
+test('multipart/form-data: newlines become CRLF; names escape quotes and newlines', async () => {
   const fd = new FormData();
   fd.append('a\nb"c', 'x\ny\rz\r\n');
   fd.append('f', new Blob(['raw\n']), 'q"\r\n.txt');

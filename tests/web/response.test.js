@@ -51,9 +51,11 @@ test('bodies from Blobs: the bytes and the Blob\'s type', async () => {
   assertEquals(await typed.text(), 'blob text');
   const untyped = new Response(new Blob(['x']));
   assertEquals(untyped.headers.get('content-type'), null);
-  const explicit = new Response(new Blob(['x'], { type: 'a/b' }), { headers: { 'Content-Type': 'c/d' } });
+  const explicit =
+    new Response(new Blob(['x'], { type: 'a/b' }), { headers: { 'Content-Type': 'c/d' } });
   assertEquals(explicit.headers.get('content-type'), 'c/d');
-  const file = new Request('http://example.com/', { method: 'PUT', body: new File(['f'], 'f.txt') });
+  const file =
+    new Request('http://example.com/', { method: 'PUT', body: new File(['f'], 'f.txt') });
   assertEquals(await file.text(), 'f');
 });
 
@@ -76,7 +78,8 @@ test('bodies from ReadableStreams: read when consumed, no content type', async (
 
 test('a stream body must produce Uint8Array chunks', async () => {
   await assertRejects(() => new Response(streamOf('not bytes')).text(), TypeError);
-  await assertRejects(() => new Response(streamOf(new Uint8Array(1).buffer)).arrayBuffer(), TypeError);
+  await assertRejects(() => new Response(streamOf(new Uint8Array(1).buffer)).arrayBuffer(),
+    TypeError);
   const error = new Error('source failed');
   const failing = new Response(new ReadableStream({ start(c) { c.error(error); } }));
   assert(await failing.text().catch((e) => e) === error);
@@ -89,7 +92,8 @@ test('consuming a stream body reads every chunk, and each way of reading works',
   const buffer = await make().arrayBuffer();
   assert(buffer instanceof ArrayBuffer);
   assertEquals(buffer.byteLength, 11);
-  const blob = await new Response(streamOf(encode('b')), { headers: { 'content-type': 'X/Y' } }).blob();
+  const blob =
+    await new Response(streamOf(encode('b')), { headers: { 'content-type': 'X/Y' } }).blob();
   assertEquals([blob.type, await blob.text()], ['x/y', 'b']);
 });
 
@@ -185,17 +189,19 @@ test('clone: a used body cannot be cloned', async () => {
 // ----- blob() -----
 
 test('blob(): the bytes, typed by the Content-Type header', async () => {
-  const blob = await new Response('data', { headers: { 'Content-Type': 'Text/Plain; Charset="utf-8"' } })
-    .blob();
+  const blob = await new Response('data',
+    { headers: { 'Content-Type': 'Text/Plain; Charset="utf-8"' } }).blob();
   assert(blob instanceof Blob);
   assertEquals([blob.size, blob.type], [4, 'text/plain;charset=utf-8']);
   assertEquals((await new Response(new Uint8Array([1])).blob()).type, '');
-  assertEquals((await new Response('x', { headers: { 'content-type': 'nonsense' } }).blob()).type, '');
-  const mixed = new Headers([['content-type', 'text/html;charset=gbk'], ['content-type', 'text/html']]);
+  const typeOf = async (contentType) =>
+    (await new Response('x', { headers: { 'content-type': contentType } }).blob()).type;
+  assertEquals(await typeOf('nonsense'), '');
+  const mixed =
+    new Headers([['content-type', 'text/html;charset=gbk'], ['content-type', 'text/html']]);
   assertEquals((await new Response('x', { headers: mixed }).blob()).type, 'text/html;charset=gbk',
     'Fetch\'s "extract a MIME type" keeps the charset of the same essence');
-  assertEquals((await new Response('x', { headers: { 'content-type': 'text/html, */*' } }).blob()).type,
-    'text/html');
+  assertEquals(await typeOf('text/html, */*'), 'text/html');
   assertEquals((await new Response('é').blob()).type, 'text/plain;charset=utf-8');
 });
 
@@ -214,7 +220,8 @@ test('Request: a stream body needs duplex "half"', async () => {
 
 test('Request: new Request(request) takes the body; the original counts as used', async () => {
   const url = 'http://example.com/';
-  const original = new Request(url, { method: 'POST', body: streamOf(encode('moved')), duplex: 'half' });
+  const original =
+    new Request(url, { method: 'POST', body: streamOf(encode('moved')), duplex: 'half' });
   const moved = new Request(original);
   assertEquals(original.bodyUsed, true);
   assertThrows(() => new Request(original), TypeError);
@@ -282,4 +289,27 @@ test('Response.error: a network error with immutable headers', async () => {
     ['error', 0, '', false]);
   assertThrows(() => response.headers.append('x', 'y'), TypeError);
   assertEquals(await response.text(), '');
+});
+
+test('reading a body looks up no then on objects of its own', async () => {
+  const seen = [];
+  const chunk = encode('real');
+  Object.defineProperty(Object.prototype, 'then', {
+    get() {
+      seen.push(Object.prototype.toString.call(this));
+      return undefined;
+    },
+    configurable: true,
+  });
+  let fromStream, fromBytes, fromBlob;
+  try {
+    fromStream = new Response(streamOf(chunk)).text();
+    fromBytes = new Response('bytes').text();
+    fromBlob = new Response(new Blob(['blob'])).text();
+    await microtasks();
+  } finally {
+    delete Object.prototype.then;
+  }
+  assertEquals([await fromStream, await fromBytes, await fromBlob], ['real', 'bytes', 'blob']);
+  assertEquals(seen, []);
 });

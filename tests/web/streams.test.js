@@ -61,7 +61,8 @@ test('ReadableStream: the underlying source is read in WebIDL order, once', () =
 test('ReadableStream: interfaces look as WebIDL lays them out', () => {
   const rs = new ReadableStream();
   assertEquals(Object.prototype.toString.call(rs), '[object ReadableStream]');
-  assertEquals(Object.prototype.toString.call(rs.getReader()), '[object ReadableStreamDefaultReader]');
+  assertEquals(Object.prototype.toString.call(rs.getReader()),
+    '[object ReadableStreamDefaultReader]');
   assertEquals(ReadableStream.prototype[Symbol.asyncIterator], ReadableStream.prototype.values);
   assertEquals(ReadableStream.length, 0);
   assert(Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').enumerable);
@@ -69,11 +70,11 @@ test('ReadableStream: interfaces look as WebIDL lays them out', () => {
   assertThrows(() => new ReadableByteStreamController(), TypeError);
   assertThrows(() => new ReadableStreamBYOBRequest(), TypeError);
   assertThrows(() => ReadableStream.prototype.getReader.call({}), TypeError);
-  assertThrows(() => Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').get.call({}),
-    TypeError);
+  const locked = Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').get;
+  assertThrows(() => locked.call({}), TypeError);
 });
 
-test('ReadableStream: start gets the controller, then pull is called while there is room', async () => {
+test('ReadableStream: start gets the controller, then pull runs while there is room', async () => {
   let controller;
   let pulls = 0;
   const rs = new ReadableStream({
@@ -147,7 +148,7 @@ test('ReadableStreamDefaultReader: reads chunks in order, then done', async () =
   assertEquals((await reader.read()).done, true);
 });
 
-test('ReadableStreamDefaultReader: one reader at a time; releaseLock fails pending reads', async () => {
+test('ReadableStreamDefaultReader: one reader at a time; releaseLock fails reads', async () => {
   const rs = new ReadableStream();
   const reader = rs.getReader();
   assertThrows(() => rs.getReader(), TypeError);
@@ -164,7 +165,7 @@ test('ReadableStreamDefaultReader: one reader at a time; releaseLock fails pendi
   rs.getReader();
 });
 
-test('ReadableStreamDefaultController: close, enqueue and error in the states that allow them', async () => {
+test('ReadableStreamDefaultController: close, enqueue and error where allowed', async () => {
   let controller;
   const rs = new ReadableStream({ start(c) { controller = c; } });
   controller.enqueue('x');
@@ -332,8 +333,8 @@ test('ReadableStream.from: arrays, sync iterables of promises, async generators'
   assertThrows(() => ReadableStream.from({}), TypeError);
   assertThrows(() => ReadableStream.from(null), TypeError);
   assertThrows(() => ReadableStream.from({ [Symbol.asyncIterator]: 1 }), TypeError);
-  await assertRejects(() => ReadableStream.from({ [Symbol.iterator]() { return { next: () => 1 }; } })
-    .getReader().read(), TypeError);
+  const badResults = { [Symbol.iterator]() { return { next: () => 1 }; } };
+  await assertRejects(() => ReadableStream.from(badResults).getReader().read(), TypeError);
 });
 
 test('ReadableStream.from: cancel calls the iterator\'s return', async () => {
@@ -367,7 +368,8 @@ test('WritableStream: writes reach the sink in order, then close', async () => {
   const ws = new WritableStream({
     start() { log.push('start'); },
     write(chunk, controller) {
-      assertEquals(Object.prototype.toString.call(controller), '[object WritableStreamDefaultController]');
+      assertEquals(Object.prototype.toString.call(controller),
+        '[object WritableStreamDefaultController]');
       log.push(`write ${chunk}`);
     },
     close() { log.push('close'); },
@@ -509,7 +511,7 @@ test('TransformStream: transform, flush and the controller', async () => {
   assertEquals(await result, ['X', 'x', 'end']);
 });
 
-test('TransformStream: terminate closes the readable side and errors the writable side', async () => {
+test('TransformStream: terminate closes the readable side, errors the writable side', async () => {
   const ts = new TransformStream({
     transform(chunk, controller) {
       controller.enqueue(chunk);
@@ -569,7 +571,7 @@ test('pipeTo: preventClose leaves the destination open', async () => {
   await writer.close();
 });
 
-test('pipeTo: a source error aborts the destination; a destination error cancels the source', async () => {
+test('pipeTo: errors abort the destination or cancel the source', async () => {
   const error = new Error('source broke');
   let abortReason;
   const source = new ReadableStream({ start(c) { c.error(error); } });
@@ -606,15 +608,16 @@ test('pipeTo: a closed destination cancels the source', async () => {
 test('pipeTo and pipeThrough: locked streams and bad arguments', async () => {
   const rs = new ReadableStream();
   await assertRejects(() => rs.pipeTo({}), TypeError);
-  await assertRejects(() => ReadableStream.prototype.pipeTo.call({}, new WritableStream()), TypeError);
+  await assertRejects(() => ReadableStream.prototype.pipeTo.call({}, new WritableStream()),
+    TypeError);
   const ws = new WritableStream();
   ws.getWriter();
   await assertRejects(() => rs.pipeTo(ws), TypeError);
   rs.getReader();
   await assertRejects(() => rs.pipeTo(new WritableStream()), TypeError);
   assertThrows(() => rs.pipeThrough(new TransformStream()), TypeError);
-  assertThrows(() => new ReadableStream().pipeThrough({ readable: {}, writable: new WritableStream() }),
-    TypeError);
+  const notAPair = { readable: {}, writable: new WritableStream() };
+  assertThrows(() => new ReadableStream().pipeThrough(notAPair), TypeError);
   const locked = new TransformStream();
   locked.writable.getWriter();
   assertThrows(() => new ReadableStream().pipeThrough(locked), TypeError);

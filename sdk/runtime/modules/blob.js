@@ -45,7 +45,9 @@
     const next = iterator.next;
     for (;;) {
       const step = ReflectApply(next, iterator, []);
-      if (!isObject(step)) throw new TypeErrorCtor(`${what}: The iterator result is not an object.`);
+      if (!isObject(step)) {
+        throw new TypeErrorCtor(`${what}: The iterator result is not an object.`);
+      }
       if (step.done) break;
       append(parts, toBlobPart(step.value));
     }
@@ -57,13 +59,11 @@
   function toBlobPart(value) {
     if (isBlob(value)) return { __proto__: null, bytes: blobBytes(value), string: null };
     if (isObject(value)) {
-      const bytes = bufferSourceBytes(value);
-      if (bytes !== null) {
-        if (isSharedBuffer(value)) {
-          throw new TypeErrorCtor('A BlobPart cannot be a SharedArrayBuffer or a view on one');
-        }
-        return { __proto__: null, bytes: copyBytes(bytes), string: null };
+      if (isSharedBuffer(value)) {
+        throw new TypeErrorCtor('A BlobPart cannot be a SharedArrayBuffer or a view on one');
       }
+      const bytes = bufferSourceBytes(value);
+      if (bytes !== null) return { __proto__: null, bytes: copyBytes(bytes), string: null };
     }
     return { __proto__: null, bytes: null, string: toUSVString(value) };
   }
@@ -135,8 +135,8 @@
     for (let i = 0; i < parts.length; i++) {
       let bytes = parts[i].bytes;
       if (bytes === null) {
-        const string = endings === 'native' ? toNativeLineEndings(parts[i].string) : parts[i].string;
-        bytes = utf8Encode(string);
+        const string = parts[i].string;
+        bytes = utf8Encode(endings === 'native' ? toNativeLineEndings(string) : string);
       }
       append(chunks, bytes);
       total += TypedArrayPrototypeGetLength(bytes);
@@ -157,8 +157,8 @@
     number = MathMin(MathMax(number, -(2 ** 63 - 1)), 2 ** 63 - 1);
     const floor = MathFloor(number);
     const fraction = number - floor;
-    if (fraction > 0.5 || (fraction === 0.5 && floor % 2 !== 0)) return floor + 1 === 0 ? 0 : floor + 1;
-    return floor === 0 ? 0 : floor;
+    const rounded = fraction > 0.5 || (fraction === 0.5 && floor % 2 !== 0) ? floor + 1 : floor;
+    return rounded === 0 ? 0 : rounded; // +0, never -0
   }
   // WebIDL long long (without [Clamp] or [EnforceRange]): truncated, wrapped into 64 bits.
   function toLongLong(value) {
@@ -218,8 +218,9 @@
       relativeEnd = relativeEnd < 0 ? MathMax(size + relativeEnd, 0) : MathMin(relativeEnd, size);
       const type = contentType === undefined ? '' : normalizeType(`${contentType}`);
       const span = MathMax(relativeEnd - relativeStart, 0);
-      return newBlob(span === 0 ? emptyBytes() : subarray(bytes, relativeStart, relativeStart + span),
-        type);
+      const sliced = span === 0 ? emptyBytes()
+        : subarray(bytes, relativeStart, relativeStart + span);
+      return newBlob(sliced, type);
     }
 
     stream() {

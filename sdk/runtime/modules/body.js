@@ -38,31 +38,31 @@
     return ReflectApply(urlSearchParamsToString, value, []);
   }
 
-  // Fetch's "extract a body" for the objects runtime.js leaves to this module: { bytes,
-  // stream, type }, or null for anything else (which runtime.js turns into a string).
+  // Fetch's "extract a body" for the objects runtime.js leaves to this module: a body with
+  // its `type` (null: none), or null for anything else (which runtime.js makes a string).
   // Each module is asked only if loaded: an object of a module that is not cannot exist.
   function extract(value) {
     const blob = rt.loaded('blob');
     if (blob !== null && blob.isBlob(value)) {
       const type = blob.blobType(value);
-      return { bytes: blob.blobBytes(value), stream: null, type: type === '' ? null : type };
+      return { bytes: blob.blobBytes(value), stream: null, used: false, type: type || null };
     }
     const formdata = rt.loaded('formdata');
     if (formdata !== null && formdata.isFormData(value)) {
       const serialized = formdata.serializeMultipart(value);
-      return { bytes: serialized.bytes, stream: null, type: serialized.type };
+      return { bytes: serialized.bytes, stream: null, used: false, type: serialized.type };
     }
     const streamsModule = rt.loaded('streams');
     if (streamsModule !== null && streamsModule.isReadableStream(value)) {
       if (streams().isDisturbed(value) || streams().isLocked(value)) {
         throw new TypeErrorCtor('The ReadableStream is locked or has been read from');
       }
-      return { bytes: null, stream: value, type: null };
+      return { bytes: null, stream: value, used: false, type: null };
     }
     const params = urlSearchParamsString(value);
     if (params !== null) {
       return {
-        bytes: utf8Encode(params), stream: null,
+        bytes: utf8Encode(params), stream: null, used: false,
         type: 'application/x-www-form-urlencoded;charset=UTF-8',
       };
     }
@@ -95,22 +95,27 @@
   }
 
   // `new Request(request)`: Fetch's "create a proxy", which reads the source's stream.
-  const proxy = (body) => ({ bytes: null, stream: streams().proxyStream(body.stream), used: false });
+  const proxy = (body) =>
+    ({ bytes: null, stream: streams().proxyStream(body.stream), used: false });
 
   // ===== Consume ===========================================================================
 
-  // Fetch's "consume body" for a stream body, blob() and formData(); runtime.js checked that
-  // the body is usable.
-  function consume(body, kind, contentType) {
-    let bytesPromise;
+  // Fetch's "consume body" for a stream body, blob() and formData(), given the header list
+  // (runtime.js checked that the body is usable). The bytes travel in a null-prototype box:
+  // resolving a promise with a Uint8Array would look up a `then` the user may have planted
+  // on Object.prototype.
+  function consume(body, kind, headerList) {
+    const contentType = headerListGet(headerList, 'content-type');
+    let boxPromise;
     if (body.stream !== null) {
-      bytesPromise = readAllBytes(body.stream);
+      boxPromise = readAllBytes(body.stream);
     } else {
       const bytes = body.bytes;
       if (bytes !== null) body.used = true;
-      bytesPromise = resolvedPromise(bytes === null ? emptyBytes() : bytes);
+      boxPromise =
+        resolvedPromise({ __proto__: null, bytes: bytes === null ? emptyBytes() : bytes });
     }
-    return PromisePrototypeThen(bytesPromise, (bytes) => convert(bytes, kind, contentType));
+    return PromisePrototypeThen(boxPromise, (box) => convert(box.bytes, kind, contentType));
   }
 
   function convert(bytes, kind, contentType) {
@@ -131,7 +136,18 @@
     throw new TypeErrorCtor(`unknown body kind ${kind}`);
   }
 
-  // Fetch's "fully read" for the body's consumers: every chunk must be a Uint8Array.
+  // The combined value of a header in a runtime.js header list, or null.
+  function headerListGet(list, name) {
+    let result = null;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].name !== name) continue;
+      result = result === null ? list[i].value : `${result}, ${list[i].value}`;
+    }
+    return result;
+  }
+
+  // Fetch's "fully read" for the body's consumers: every chunk must be a Uint8Array. A
+  // promise of { bytes }.
   function readAllBytes(streamObject) {
     let resolve, reject;
     const promise = new rt.primordials.PromiseCtor((onResolve, onReject) => {
@@ -156,13 +172,14 @@
       },
       stopReason: () => new TypeErrorCtor('The body stream produced a chunk that is not a ' +
         'Uint8Array'),
-      close: () => resolve(concatChunks(chunks, total)),
+      close: () => resolve({ __proto__: null, bytes: concatChunks(chunks, total) }),
       error: (error) => reject(error),
     });
     return promise;
   }
 
   function concatChunks(chunks, total) {
+    if (chunks.length === 0) return emptyBytes();
     if (chunks.length === 1) return chunks[0];
     const out = new Uint8ArrayCtor(total);
     for (let i = 0, offset = 0; i < chunks.length; i++) {
@@ -208,7 +225,7 @@
         return true;
       },
       stopReason: () => new TypeErrorCtor(problem),
-      close: () => result.done(chunks.length === 0 ? emptyBytes() : concatChunks(chunks, total)),
+      close: () => result.done(concatChunks(chunks, total)),
       error: (error) => result.threw(error),
     });
   }
@@ -231,12 +248,9 @@
   function trimHttpWhitespace(string, leading, trailing) {
     let start = 0;
     let end = string.length;
-    while (leading && start < end && isHttpWhitespace(StringPrototypeCharCodeAt(string, start))) {
-      start++;
-    }
-    while (trailing && end > start && isHttpWhitespace(StringPrototypeCharCodeAt(string, end - 1))) {
-      end--;
-    }
+    const spaceAt = (i) => isHttpWhitespace(StringPrototypeCharCodeAt(string, i));
+    while (leading && start < end && spaceAt(start)) start++;
+    while (trailing && end > start && spaceAt(end - 1)) end--;
     return StringPrototypeSlice(string, start, end);
   }
 
@@ -295,9 +309,8 @@
     };
     while (position < input.length) {
       position++; // the ';'
-      while (position < input.length && isHttpWhitespace(StringPrototypeCharCodeAt(input, position))) {
-        position++;
-      }
+      while (position < input.length &&
+             isHttpWhitespace(StringPrototypeCharCodeAt(input, position))) position++;
       start = position;
       while (position < input.length) {
         const c = StringPrototypeCharCodeAt(input, position);

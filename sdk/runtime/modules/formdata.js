@@ -198,7 +198,8 @@
       if (this.#index >= entries.length) return { value: undefined, done: true };
       const { name, value } = entries[this.#index++];
       const kind = this.#kind;
-      return { value: kind === 'key' ? name : kind === 'value' ? value : [name, value], done: false };
+      const result = kind === 'key' ? name : kind === 'value' ? value : [name, value];
+      return { value: result, done: false };
     }
   }
   ObjectSetPrototypeOf(FormDataIterator.prototype, IteratorPrototype);
@@ -359,7 +360,9 @@
       const headerName = lowerAscii(StringPrototypeSlice(line, 0, colon));
       let value = StringPrototypeSlice(line, colon + 1);
       let start = 0;
-      while (start < value.length && isHeaderSpace(StringPrototypeCharCodeAt(value, start))) start++;
+      while (start < value.length && isHeaderSpace(StringPrototypeCharCodeAt(value, start))) {
+        start++;
+      }
       let end = value.length;
       while (end > start && isHeaderSpace(StringPrototypeCharCodeAt(value, end - 1))) end--;
       value = StringPrototypeSlice(value, start, end);
@@ -495,7 +498,8 @@
             rt.primordials.DateNow()),
         });
       } else {
-        append(entries, { __proto__: null, name: headers.name, value: utf8DecodeWithoutBOM(content) });
+        append(entries,
+          { __proto__: null, name: headers.name, value: utf8DecodeWithoutBOM(content) });
       }
       position = end + TypedArrayPrototypeGetLength(delimiter);
     }

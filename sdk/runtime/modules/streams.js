@@ -11,13 +11,13 @@
 'use strict';
 (function hearthStreams(rt) {
   const {
-    ObjectCreate, ObjectDefineProperty, ObjectSetPrototypeOf, ReflectApply, TypeErrorCtor,
-    RangeErrorCtor, PromisePrototypeThen, SymbolIterator, SymbolAsyncIterator,
-    AsyncIteratorPrototype, Uint8ArrayCtor, TypedArrayPrototypeGetBuffer,
-    TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetByteLength,
-    TypedArrayPrototypeGetTag, TypedArrayPrototypeSet, ArrayBufferIsView,
-    ArrayBufferPrototypeGetByteLength, DataViewPrototypeGetBuffer, DataViewPrototypeGetByteOffset,
-    DataViewPrototypeGetByteLength, MathMin, MathTrunc, NumberIsFinite, PromiseCtor,
+    ObjectCreate, ObjectDefineProperty, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ReflectApply,
+    TypeErrorCtor, RangeErrorCtor, PromiseCtor, PromisePrototypeThen, SymbolIterator,
+    SymbolAsyncIterator, Uint8ArrayCtor, TypedArrayPrototypeGetBuffer,
+    TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetTag,
+    TypedArrayPrototypeSet, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength,
+    DataViewPrototypeGetBuffer, DataViewPrototypeGetByteOffset, DataViewPrototypeGetByteLength,
+    MathMin, MathTrunc, NumberIsFinite,
   } = rt.primordials;
   const {
     newList, append, isObject, resolvedPromise, rejectedPromise, toDictionary, member,
@@ -25,6 +25,10 @@
   } = rt;
 
   const kInternal = ObjectCreate(null); // constructor argument for internal construction
+  // %AsyncIteratorPrototype%, through an async generator's prototype chain (the intrinsics'
+  // links cannot be replaced by assignment).
+  const AsyncIteratorPrototype = ObjectGetPrototypeOf(
+    ObjectGetPrototypeOf((async function* () {}).prototype));
   const noop = () => {};
 
   // ===== Promises ==========================================================================
@@ -1444,7 +1448,9 @@
       return rejectedPromise(error);
     }
     if (!record.sync) return promiseResolve(result);
-    if (!isObject(result)) return rejectedPromise(new TypeErrorCtor('The iterator result is not an object'));
+    if (!isObject(result)) {
+      return rejectedPromise(new TypeErrorCtor('The iterator result is not an object'));
+    }
     let done, value;
     try {
       done = !!result.done;
@@ -1767,9 +1773,13 @@
         throw new TypeErrorCtor('pipeThrough: transform must be a { readable, writable } pair');
       }
       const readable = readableStreamRecord(transform.readable);
-      if (readable === null) throw new TypeErrorCtor('pipeThrough: readable must be a ReadableStream');
+      if (readable === null) {
+        throw new TypeErrorCtor('pipeThrough: readable must be a ReadableStream');
+      }
       const writable = writableStreamRecord(transform.writable);
-      if (writable === null) throw new TypeErrorCtor('pipeThrough: writable must be a WritableStream');
+      if (writable === null) {
+        throw new TypeErrorCtor('pipeThrough: writable must be a WritableStream');
+      }
       const pipeOptions = toStreamPipeOptions(options);
       if (isReadableStreamLocked(stream)) {
         throw new TypeErrorCtor('Cannot pipe a stream locked to a reader');
@@ -2034,7 +2044,9 @@
         if (ArrayBufferPrototypeGetByteLength(parts.buffer) === 0) {
           throw new TypeErrorCtor('The view\'s buffer is empty');
         }
-        if (isDetachedBuffer(parts.buffer)) throw new TypeErrorCtor('The view\'s buffer is detached');
+        if (isDetachedBuffer(parts.buffer)) {
+          throw new TypeErrorCtor('The view\'s buffer is detached');
+        }
         if (min === 0) throw new TypeErrorCtor('min must be greater than 0');
         const type = viewTypeOf(view);
         const length = type === 'DataView' ? parts.byteLength
@@ -2788,7 +2800,9 @@
       if (!isObject(this) || !(#r in this)) return rejectedPromise(illegalInvocation());
       const writer = this.#r;
       const stream = writer.stream;
-      if (stream === undefined) return rejectedPromise(new TypeErrorCtor('The writer has no stream'));
+      if (stream === undefined) {
+        return rejectedPromise(new TypeErrorCtor('The writer has no stream'));
+      }
       if (writableStreamCloseQueuedOrInFlight(stream)) {
         return rejectedPromise(new TypeErrorCtor('The stream is already closing'));
       }
@@ -3230,39 +3244,26 @@
 
   // ===== For the runtime and the other modules =============================================
 
-  // A stream of `chunks` (a list), then closed: a byte stream when every chunk is a
-  // Uint8Array the stream may own.
-  function streamOfChunks(chunks, bytes) {
-    let index = 0;
-    const pull = (controller) => {
-      if (index < chunks.length) {
-        const chunk = chunks[index];
-        chunks[index++] = undefined;
-        if (bytes) readableByteStreamControllerEnqueue(controller, chunk);
-        else readableStreamDefaultControllerEnqueue(controller, chunk);
+  // A readable byte stream of `bytes`, which the stream takes (pass a copy): one chunk,
+  // enqueued when first pulled, then the end.
+  function byteStreamOf(bytes) {
+    let pending = TypedArrayPrototypeGetByteLength(bytes) > 0 ? bytes : null;
+    let stream;
+    const pull = () => {
+      const controller = stream.controller;
+      if (pending !== null) {
+        const chunk = pending;
+        pending = null;
+        readableByteStreamControllerEnqueue(controller, chunk);
       }
-      if (index >= chunks.length) {
-        if (bytes) readableByteStreamControllerClose(controller);
-        else readableStreamDefaultControllerClose(controller);
-      }
+      readableByteStreamControllerClose(controller);
       return resolvedPromise(undefined);
     };
-    let stream;
-    if (bytes) {
-      stream = createReadableByteStream(noop, () => pull(stream.controller),
-        () => resolvedPromise(undefined));
-    } else {
-      stream = createReadableStream(noop, () => pull(stream.controller),
-        () => resolvedPromise(undefined), 0);
-    }
-    return stream;
-  }
-
-  // A readable byte stream of `bytes` (which the stream takes: pass a copy).
-  function byteStreamOf(bytes) {
-    const chunks = newList();
-    if (TypedArrayPrototypeGetByteLength(bytes) > 0) append(chunks, bytes);
-    return streamOfChunks(chunks, true).object;
+    stream = createReadableByteStream(noop, pull, () => {
+      pending = null;
+      return resolvedPromise(undefined);
+    });
+    return stream.object;
   }
 
   // Reads `stream` to its end, one chunk at a time: `sink.chunk(value)` for each chunk (it
@@ -3308,7 +3309,6 @@
 
   const isDisturbed = (streamObject) => readableStreamRecord(streamObject).disturbed;
   const isLocked = (streamObject) => isReadableStreamLocked(readableStreamRecord(streamObject));
-  const isErrored = (streamObject) => readableStreamRecord(streamObject).state === 'errored';
   const teeStream = (streamObject) => {
     const branches = readableStreamTee(readableStreamRecord(streamObject));
     return [branches[0].object, branches[1].object];
@@ -3335,7 +3335,7 @@
     CountQueuingStrategy,
     // Internal.
     isReadableStream: (value) => readableStreamRecord(value) !== null,
-    isDisturbed, isLocked, isErrored, byteStreamOf, pump, teeStream, cancelStream, proxyStream,
+    isDisturbed, isLocked, byteStreamOf, pump, teeStream, cancelStream, proxyStream,
     newTransform, transformReadable, transformWritable,
   };
 })
