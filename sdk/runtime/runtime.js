@@ -108,7 +108,6 @@
   const SymbolAsyncIterator = Symbol.asyncIterator;
   const FunctionPrototypeSymbolHasInstance = uncurryThis(Function.prototype[Symbol.hasInstance]);
   const MathRandom = Math.random;
-  // For views that modules make (a BYOB read fills a view of the reader's type).
   const typedArrayConstructors = ObjectFreeze({
     __proto__: null, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array,
     Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
@@ -1167,23 +1166,23 @@
         }
         body = extracted;
       } else if (sourceHasBody) {
-        if (bodyUnusable(source.#body)) {
-          throw new TypeErrorCtor(
-            'Cannot construct a Request with a Request object that has already been used.');
-        }
-        // Fetch's "create a proxy": the body moves to the new request, and the source's
-        // counts as read.
-        if (source.#body.stream !== null) {
-          body = bodyModule().proxy(source.#body);
-        } else {
-          body = newBody(source.#body.bytes);
-          source.#body.used = true;
-        }
+        body = Request.#takeBody(source);
       }
       this.#method = method;
       this.#url = source !== null ? source.#url : toUSVString(input);
       this.#headers = headers;
       this.#body = body;
+    }
+
+    // Fetch's "create a proxy" of a source request's body: it moves; the source's is used.
+    static #takeBody(source) {
+      if (bodyUnusable(source.#body)) {
+        throw new TypeErrorCtor(
+          'Cannot construct a Request with a Request object that has already been used.');
+      }
+      if (source.#body.stream !== null) return bodyModule().proxy(source.#body);
+      source.#body.used = true;
+      return newBody(source.#body.bytes);
     }
 
     get method() { return this.#method; }
@@ -1509,7 +1508,7 @@
     TypedArrayPrototypeSet, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength,
     SymbolAsyncIterator, DataViewPrototypeGetBuffer,
     DataViewPrototypeGetByteOffset, DataViewPrototypeGetByteLength,
-    FunctionPrototypeSymbolHasInstance, MathRandom, DatePrototypeGetTime,
+    FunctionPrototypeSymbolHasInstance, MathRandom,
   });
 
   const loadedModules = ObjectCreate(null);
@@ -1527,23 +1526,18 @@
     __proto__: null,
     primordials,
     require: requireModule,
-    // A module's exports if it is loaded, else null (without loading it).
-    loaded: (name) => loadedModules[name] ?? null,
+    loaded: (name) => loadedModules[name] ?? null, // without loading it
     utf8Encode,
     utf8Decode: nativeUtf8Decode,
     newList, append, isObject, hasOwn, attempt, plural,
     resolvedPromise, rejectedPromise, tryNativeThen,
     toUSVString, toByteString, toDictionary, member, webidlClass,
     bufferSourceBytes, copyBytes, concatBytes, utf8DecodeWithoutBOM,
-    isPromise: (value) => nativeBrand(value) === kBrandPromise,
-    // Views (and buffers) over a SharedArrayBuffer, which BufferSource arguments refuse.
     isSharedBuffer: (value) => nativeBrand(ArrayBufferIsView(value)
       ? TypedArrayPrototypeGetTag(value) !== undefined ? TypedArrayPrototypeGetBuffer(value)
         : DataViewPrototypeGetBuffer(value)
       : value) === kBrandSharedArrayBuffer,
     isUint8Array, typedArrayConstructors,
-    // ECMAScript's DetachArrayBuffer + a new buffer over the same bytes (Streams'
-    // TransferArrayBuffer); throws a TypeError for a detached or non-detachable buffer.
     transferArrayBuffer: native.transferArrayBuffer,
     isDetachedBuffer: native.isDetachedBuffer,
     TextDecoder, TextDecoderPrototypeDecode: uncurryThis(TextDecoder.prototype.decode),
