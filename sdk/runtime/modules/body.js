@@ -21,7 +21,6 @@
   } = rt;
 
   const streams = () => rt.require('streams');
-  const kBodyUsed = 'Body has already been used. It can only be used once.';
   const emptyBytes = () => new Uint8ArrayCtor(0);
 
   // ===== Extract ===========================================================================
