@@ -15,6 +15,19 @@
 namespace hearth {
 namespace {
 
+// A unary call whose cancellation (the client cancelled, its deadline passed, or its
+// connection closed) reaches its invocation through a CancelToken: queued or parked, it is
+// never run; running, it is stopped. Deletes itself when gRPC is done with it.
+class CancellableUnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  const std::shared_ptr<CancelToken>& cancel() const { return cancel_; }
+  void OnCancel() override { cancel_->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  const std::shared_ptr<CancelToken> cancel_ = std::make_shared<CancelToken>();
+};
+
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -199,7 +212,7 @@ absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
                                             v1::InvokeResponse* response, int64_t accepted_us,
                                             int64_t deadline_us,
                                             absl::AnyInvocable<void(absl::Status) &&> done,
-                                            absl::AnyInvocable<bool()> cancelled) {
+                                            std::shared_ptr<CancelToken> cancel) {
   HEARTH_RETURN_IF_ERROR(ValidateInvokeRequest(request, deps_.request_caps));
   response->set_id(request.id());
   auto invocation = std::make_unique<Invocation>();
@@ -208,7 +221,7 @@ absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
   invocation->accepted_us = accepted_us;
   invocation->deadline_us = deadline_us;
   invocation->done = std::move(done);
-  invocation->cancelled = std::move(cancelled);
+  invocation->cancel = std::move(cancel);
   absl::Status submitted = deps_.scheduler->Submit(request.function(), std::move(invocation));
   // A quarantined function is not loaded: say why rather than "not found".
   if (absl::IsNotFound(submitted)) return deps_.quarantine->Explain(request.function(), submitted);
@@ -220,12 +233,10 @@ grpc::ServerUnaryReactor* AgentService::Invoke(grpc::CallbackServerContext* cont
                                                v1::InvokeResponse* response) {
   const int64_t accepted = MonotonicMicros();
   if (absl::Status auth = Authenticate(*context); !auth.ok()) return FinishNow(context, auth);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto* reactor = new CancellableUnaryReactor();
   absl::Status submitted = SubmitInvocation(
       *request, response, accepted, CallerDeadlineMicros(*context),
-      [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); },
-      // The context lives until the reactor is finished, which `done` does last.
-      [context] { return context->IsCancelled(); });
+      [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); }, reactor->cancel());
   if (!submitted.ok()) reactor->Finish(ToGrpcStatus(submitted));
   return reactor;
 }
@@ -235,8 +246,10 @@ grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse>* AgentService::In
   return new InvokeStreamReactor(
       Authenticate(*context), CallerDeadlineMicros(*context),
       [this](const v1::InvokeRequest& request, v1::InvokeResponse* response, int64_t accepted_us,
-             int64_t deadline_us, absl::AnyInvocable<void(absl::Status) &&> done) {
-        return SubmitInvocation(request, response, accepted_us, deadline_us, std::move(done));
+             int64_t deadline_us, absl::AnyInvocable<void(absl::Status) &&> done,
+             std::shared_ptr<CancelToken> cancel) {
+        return SubmitInvocation(request, response, accepted_us, deadline_us, std::move(done),
+                                std::move(cancel));
       });
 }
 

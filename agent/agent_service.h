@@ -24,6 +24,7 @@
 #include "agent/state_store.h"
 #include "common/loop_thread.h"
 #include "hearth/v1/agent.grpc.pb.h"
+#include "isolate_pool/cancel_token.h"
 #include "scheduler/scheduler.h"
 
 namespace hearth {
@@ -82,7 +83,7 @@ class AgentService final : public v1::Agent::CallbackService {
   absl::Status SubmitInvocation(const v1::InvokeRequest& request, v1::InvokeResponse* response,
                                 int64_t accepted_us, int64_t deadline_us,
                                 absl::AnyInvocable<void(absl::Status) &&> done,
-                                absl::AnyInvocable<bool()> cancelled = nullptr);
+                                std::shared_ptr<CancelToken> cancel);
 
   AgentServiceDeps deps_;
 };

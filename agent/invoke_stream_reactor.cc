@@ -40,7 +40,7 @@ void InvokeStreamReactor::FinishIf(std::optional<grpc::Status> status) {
 
 void InvokeStreamReactor::MaybeReadLocked() {
   if (read_pending_ || reads_done_ || cancelled_ || finished_) return;
-  if (running_ + static_cast<int>(to_write_.size()) >= kMaxOutstanding) return;
+  if (static_cast<int>(running_.size() + to_write_.size()) >= kMaxOutstanding) return;
   read_pending_ = true;
   reading_ = std::make_unique<Call>();
   StartRead(&reading_->request);
@@ -59,18 +59,20 @@ void InvokeStreamReactor::OnReadDone(bool ok) {
         finish = FinishStatusLocked();
       } else {
         call = std::move(reading_);
-        ++running_;
+        running_.emplace(call.get(), call->cancel);
       }
     }
     if (call == nullptr) return FinishIf(finish);
   }
   // Submitted outside the lock: a refusal or a fast answer calls Answered() right away.
   Call* raw = call.release();  // Owned by the invocation until Answered().
-  absl::Status submitted = submit_(raw->request, &raw->response, accepted, deadline_us_,
-                                   [this, raw](absl::Status status) {
-                                     if (!status.ok()) RecordRefusal(status, &raw->response);
-                                     Answered(std::unique_ptr<Call>(raw));
-                                   });
+  absl::Status submitted = submit_(
+      raw->request, &raw->response, accepted, deadline_us_,
+      [this, raw](absl::Status status) {
+        if (!status.ok()) RecordRefusal(status, &raw->response);
+        Answered(std::unique_ptr<Call>(raw));
+      },
+      raw->cancel);
   if (!submitted.ok()) {
     raw->response.set_id(raw->request.id());
     RecordRefusal(submitted, &raw->response);
@@ -84,7 +86,7 @@ void InvokeStreamReactor::Answered(std::unique_ptr<Call> call) {
   std::optional<grpc::Status> finish;
   {
     absl::MutexLock lock(&mu_);
-    --running_;
+    running_.erase(call.get());
     if (!cancelled_) to_write_.push_back(std::move(call));
     if (!writing_) StartNextWriteLocked();
     MaybeReadLocked();
@@ -118,17 +120,21 @@ void InvokeStreamReactor::OnWriteDone(bool ok) {
 
 void InvokeStreamReactor::OnCancel() {
   std::optional<grpc::Status> finish;
+  std::vector<std::shared_ptr<CancelToken>> running;
   {
     absl::MutexLock lock(&mu_);
     cancelled_ = true;
     if (!writing_) to_write_.clear();
+    for (const auto& [call, token] : running_) running.push_back(token);
     finish = FinishStatusLocked();
   }
+  // Outside the lock: a cancelled invocation may answer (and reach Answered) at once.
+  for (const auto& token : running) token->Cancel();
   FinishIf(finish);
 }
 
 std::optional<grpc::Status> InvokeStreamReactor::FinishStatusLocked() {
-  if (finished_ || read_pending_ || running_ > 0 || writing_) return std::nullopt;
+  if (finished_ || read_pending_ || !running_.empty() || writing_) return std::nullopt;
   if (!cancelled_ && (!reads_done_ || !to_write_.empty())) return std::nullopt;
   finished_ = true;
   return cancelled_ ? grpc::Status::CANCELLED : grpc::Status::OK;

@@ -18,10 +18,12 @@
 #include <optional>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "hearth/v1/agent.pb.h"
+#include "isolate_pool/cancel_token.h"
 
 namespace hearth {
 
@@ -29,9 +31,9 @@ class InvokeStreamReactor final
     : public grpc::ServerBidiReactor<v1::InvokeRequest, v1::InvokeResponse> {
  public:
   // Submit: validates and starts one invocation (AgentService::SubmitInvocation).
-  using Submit = absl::AnyInvocable<absl::Status(const v1::InvokeRequest&, v1::InvokeResponse*,
-                                                 int64_t accepted_us, int64_t deadline_us,
-                                                 absl::AnyInvocable<void(absl::Status) &&> done)>;
+  using Submit = absl::AnyInvocable<absl::Status(
+      const v1::InvokeRequest&, v1::InvokeResponse*, int64_t accepted_us, int64_t deadline_us,
+      absl::AnyInvocable<void(absl::Status) &&> done, std::shared_ptr<CancelToken> cancel)>;
 
   static constexpr int kMaxOutstanding = 128;
 
@@ -48,6 +50,8 @@ class InvokeStreamReactor final
   struct Call {
     v1::InvokeRequest request;
     v1::InvokeResponse response;
+    // Cancelled with the stream: the invocation stops wherever it is.
+    std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
   };
 
   void Answered(std::unique_ptr<Call> call) ABSL_LOCKS_EXCLUDED(mu_);
@@ -65,7 +69,8 @@ class InvokeStreamReactor final
   bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  int running_ ABSL_GUARDED_BY(mu_) = 0;                             // Submitted, not answered yet.
+  // Submitted, not answered yet: their tokens, cancelled if the stream is.
+  absl::flat_hash_map<const Call*, std::shared_ptr<CancelToken>> running_ ABSL_GUARDED_BY(mu_);
   std::deque<std::unique_ptr<Call>> to_write_ ABSL_GUARDED_BY(mu_);  // front() is writing
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
 };

@@ -92,12 +92,13 @@ std::vector<prometheus::MetricFamily> PoolCollector::Collect() const {
   prometheus::MetricFamily wedged{
       "hearth_worker_wedged",
       "1 while a worker is wedged: its function was terminated and has not stopped within "
-      "--wedge-grace-ms (a native loop that does not look for termination); it gets no work.",
+      "--wedge-grace-ms (a native loop that does not look for termination); it gets no work "
+      "and a fresh worker (a new id) serves in its place.",
       prometheus::MetricType::Gauge,
       {}};
-  for (int worker = 0; worker < pool_->workers(); ++worker) {
+  for (int id = 0; id < pool_->WorkerThreads(); ++id) {
     wedged.metric.push_back(
-        Gauge({{"worker", std::to_string(worker)}}, pool_->Wedged(worker) ? 1 : 0));
+        Gauge({{"worker", std::to_string(id)}}, pool_->ThreadWedged(id) ? 1 : 0));
   }
 
   const IsolatePool::MemoryReuse reuse = IsolatePool::memory_reuse();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <utility>
 
+#include "isolate_pool/isolate_slots.h"
 #include "isolate_pool/native_bindings.h"
 
 namespace hearth {

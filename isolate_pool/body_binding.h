@@ -9,13 +9,7 @@
 
 #include <v8-function-callback.h>
 
-#include <cstdint>
-
 namespace hearth {
-
-// The isolate data slot holding a `const size_t*`: the most bytes a response body may have
-// (IsolatePoolOptions::max_response_body_bytes). Null in isolates that serve no invocations.
-inline constexpr uint32_t kResponseBodyLimitSlot = 1;
 
 // transferArrayBuffer(buffer) -> a new ArrayBuffer over `buffer`'s bytes, `buffer` left
 // detached (ECMAScript's DetachArrayBuffer): the Streams Standard's TransferArrayBuffer.

@@ -70,6 +70,18 @@ WatchdogVerdict ExecutionWatchdog::Disarm(int slot) {
   return verdict;
 }
 
+void ExecutionWatchdog::Interrupt(int slot, v8::Isolate* isolate) {
+  absl::MutexLock lock(&mu_);
+  Slot& s = slots_[slot];
+  if (!s.armed || s.isolate != isolate || s.verdict != WatchdogVerdict::kNone) return;
+  s.verdict = WatchdogVerdict::kInterrupted;
+  s.terminated_us = MonotonicMicros();
+  isolate->TerminateExecution();
+  // The watchdog repeats the termination and watches for a wedge from now on.
+  next_check_us_ = s.terminated_us;
+  wake_.Signal();
+}
+
 void ExecutionWatchdog::Abandon(int slot) {
   bool was_wedged;
   {

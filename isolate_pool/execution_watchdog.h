@@ -34,7 +34,8 @@ class Isolate;
 
 namespace hearth {
 
-enum class WatchdogVerdict { kNone, kCpuLimit, kTimeout };
+// kInterrupted: stopped on request (Interrupt), not by a limit.
+enum class WatchdogVerdict { kNone, kCpuLimit, kTimeout, kInterrupted };
 
 class ExecutionWatchdog {
  public:
@@ -58,6 +59,11 @@ class ExecutionWatchdog {
   // watchdog no longer touches the isolate, so a kNone slot needs no clean-up and a
   // terminated one can call CancelTerminateExecution safely.
   WatchdogVerdict Disarm(int slot) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Stops the JavaScript running in `isolate` now, if `slot` is armed for it (any thread:
+  // a caller that cancelled). Like a limit's termination, it is repeated until the worker
+  // disarms, and a worker that does not come back is reported wedged.
+  void Interrupt(int slot, v8::Isolate* isolate) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Called by a worker that will not come back (its thread stops for good, e.g.
   // MemoryGuard::ParkForever): wedged from now on.

@@ -16,21 +16,18 @@
 #include <algorithm>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/crash_attribution.h"
-#include "common/status_macros.h"
 #include "common/thread_pool_work.h"
-#include "isolate_pool/body_binding.h"
 #include "isolate_pool/module_loader.h"
 #include "isolate_pool/native_bindings.h"
 #include "isolate_pool/result_reader.h"
-#include "isolate_pool/runtime_snapshot.h"
-#include "isolate_pool/snapshot_data.h"
+#include "isolate_pool/timer_binding.h"
 #include "isolate_pool/v8_platform.h"
-#include "isolate_pool/warm_up.h"
 
 namespace hearth {
 namespace {
@@ -68,213 +65,11 @@ FunctionIsolate::FunctionIsolate(const WorkerContext& worker, uint32_t memory_mb
       memory_mb_(memory_mb),
       limits_(worker.options),
       memory_(memory_mb),
-      console_(worker.options) {}
-
-absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::Create(
-    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker, int64_t deadline_us) {
-  HEARTH_ASSIGN_OR_RETURN(std::unique_ptr<FunctionIsolate> self,
-                          BootBlank(worker, spec->limits.memory_mb, /*warm_up=*/false));
-  HEARTH_RETURN_IF_ERROR(self->Load(std::move(spec), deadline_us));
-  return self;
-}
-
-absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootBlank(
-    const WorkerContext& worker, uint32_t memory_mb, bool warm_up) {
-  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, memory_mb));
-  self->CreateIsolate(RuntimeSnapshot());
-  HEARTH_RETURN_IF_ERROR(self->CreateContext(warm_up));
-  self->SetMemoryBytes(self->MeasureMemory());
-  return self;
-}
-
-absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::BootFromFunctionSnapshot(
-    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
-  std::unique_ptr<FunctionIsolate> self = IsolateOfFunctionSnapshot(std::move(spec), worker);
-  HEARTH_RETURN_IF_ERROR(self->CompleteBoot());
-  return self;
-}
-
-absl::StatusOr<std::unique_ptr<FunctionIsolate>> FunctionIsolate::PrimeFromFunctionSnapshot(
-    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
-  std::unique_ptr<FunctionIsolate> self = IsolateOfFunctionSnapshot(std::move(spec), worker);
-  self->SetMemoryBytes(self->MeasureMemory());  // Counted to the function from now on.
-  self->last_used_us_ = MonotonicMicros();
-  return self;
-}
-
-std::unique_ptr<FunctionIsolate> FunctionIsolate::IsolateOfFunctionSnapshot(
-    std::shared_ptr<const FunctionSpec> spec, const WorkerContext& worker) {
-  std::unique_ptr<FunctionIsolate> self(new FunctionIsolate(worker, spec->limits.memory_mb));
-  const std::string& blob = spec->snapshot->blob;
-  self->function_blob_ = {blob.data(), static_cast<int>(blob.size())};
-  self->spec_ = std::move(spec);  // Keeps the blob alive as long as the isolate.
-  self->CreateIsolate(&self->function_blob_);
-  return self;
-}
-
-absl::Status FunctionIsolate::CompleteBoot() {
-  HEARTH_RETURN_IF_ERROR(CreateContext(/*warm_up=*/false));
-  SetMemoryBytes(MeasureMemory());
-  last_used_us_ = MonotonicMicros();
-  return absl::OkStatus();
-}
-
-int64_t FunctionIsolate::MeasureMemory() {
-  v8::Locker locker(isolate_);
-  v8::HeapStatistics heap;
-  isolate_->GetHeapStatistics(&heap);
-  return memory_.ResidentBytes(heap);
-}
-
-void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
-  v8::Isolate::CreateParams params;
-  params.snapshot_blob = blob;
-  params.external_references = NativeExternalReferences();
-  params.array_buffer_allocator = memory_.allocator();
-  memory_.ConfigureHeap(&params.constraints);
-  isolate_ = v8::Isolate::New(params);
-  // Every entry holds the isolate's Locker: an isolate may be booted (or primed) on the
-  // reserve booter's thread and then handed to its worker, and the Locker is what makes V8
-  // switch its per-thread state (stack limits and the like) over to the new thread.
-  v8::Locker locker(isolate_);
-  isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(&console_));
-  if (worker_.options != nullptr) {
-    // Read by native.responseBodyLimit (body_binding.h); the options outlive the isolate.
-    isolate_->SetData(kResponseBodyLimitSlot,
-                      const_cast<size_t*>(&worker_.options->max_response_body_bytes));
-  }
-  isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
-  // A worker thread serves many functions, as a browser's main thread serves a page's
-  // tasks: blocking it is not for one function to do (Atomics.wait throws a TypeError).
-  isolate_->SetAllowAtomicsWait(false);
-  memory_.Attach(isolate_, [this] { AnswerStuck(); });
-}
-
-absl::Status FunctionIsolate::CreateContext(bool warm_up) {
-  v8::Locker locker(isolate_);
-  v8::Isolate::Scope isolate_scope(isolate_);
-  v8::HandleScope handle_scope(isolate_);
-  v8::Local<v8::Context> context = v8::Context::New(isolate_);
-  context_.Reset(isolate_, context);
-  v8::Context::Scope context_scope(context);
-  HEARTH_RETURN_IF_ERROR(LoadRuntime(context));
-  if (spec_ != nullptr) {
-    v8::Local<v8::Value> handler;
-    v8::Local<v8::Object> env;
-    if (!context->GetDataFromSnapshotOnce<v8::Value>(kFunctionHandlerIndex).ToLocal(&handler) ||
-        !context->GetDataFromSnapshotOnce<v8::Object>(kFunctionEnvIndex).ToLocal(&env)) {
-      return absl::InternalError("the function's snapshot holds no handler");
-    }
-    handler_.Reset(isolate_, handler);
-    env_.Reset(isolate_, env);
-  }
-  if (warm_up) WarmUp(context);
-  return absl::OkStatus();
-}
-
-absl::Status FunctionIsolate::Load(std::shared_ptr<const FunctionSpec> spec, int64_t deadline_us) {
-  if (spec_ != nullptr || spec->limits.memory_mb != memory_mb_) {
-    return absl::InternalError("an isolate holds one function, booted for its memory limit");
-  }
-  spec_ = std::move(spec);
-  last_used_us_ = MonotonicMicros();  // Idle time counts from the load.
-  absl::Status status;
-  cpu_used_us_ = 0;
-  const LimitHit hit =
-      RunGuarded(limits_.ForTopLevel(MonotonicMicros(), deadline_us),
-                 [&](v8::Local<v8::Context> context) { status = LoadModule(context); });
-  top_level_cpu_us_ = cpu_used_us_;
-  // From here on the function's stats carry this isolate's memory (until it is destroyed).
-  spec_->stats->memory_bytes.fetch_add(memory_bytes_, std::memory_order_relaxed);
-  const std::string why = limits_.DescribeTopLevelHit(hit, memory_mb_);
-  switch (hit) {
-    case LimitHit::kNone:
-      return status;
-    case LimitHit::kCpu:
-      return absl::OutOfRangeError(why);
-    case LimitHit::kTimeout:
-      return absl::DeadlineExceededError(why);
-    case LimitHit::kMemory:
-      return absl::ResourceExhaustedError(why);
-  }
-  return status;
-}
-
-absl::Status FunctionIsolate::LoadRuntime(v8::Local<v8::Context> context) {
-  // The context came from the runtime snapshot: runtime.js has run; fetch its internals.
-  v8::Local<v8::Object> internals;
-  if (!context->GetDataFromSnapshotOnce<v8::Object>(kRuntimeInternalsIndex).ToLocal(&internals)) {
-    return absl::InternalError("the runtime snapshot holds no runtime internals");
-  }
-  v8::Local<v8::Value> invoke, check_handler;
-  if (!internals->Get(context, V8String(isolate_, "invoke")).ToLocal(&invoke) ||
-      !internals->Get(context, V8String(isolate_, "checkHandler")).ToLocal(&check_handler) ||
-      !invoke->IsFunction() || !check_handler->IsFunction()) {
-    return absl::InternalError("the runtime lacks invoke() or checkHandler()");
-  }
-  invoke_fn_.Reset(isolate_, invoke.As<v8::Function>());
-  check_handler_fn_.Reset(isolate_, check_handler.As<v8::Function>());
-  done_fn_.Reset(isolate_, v8::Function::New(context, &FunctionIsolate::OnDone,
-                                             v8::External::New(isolate_, this), 2,
-                                             v8::ConstructorBehavior::kThrow)
-                               .ToLocalChecked());
-
-  // From here on only a function's code runs: no strings compiled as code.
-  context->AllowCodeGenerationFromStrings(false);
-  return absl::OkStatus();
-}
-
-absl::Status FunctionIsolate::LoadModule(v8::Local<v8::Context> context) {
-  v8::Local<v8::Object> env = v8::Object::New(isolate_);
-  for (const auto& [key, value] : spec_->env) {
-    env->Set(context, V8String(isolate_, key), V8String(isolate_, value)).Check();
-  }
-  env_.Reset(isolate_, env);
-  // Every module gets one, however small: with it, a hello.js cold start loads and runs
-  // ~0.14 ms sooner (the module's compile, and its handler's lazy compile at the first
-  // call). Making it grows the heap of the one isolate that makes it, per version, by
-  // ~74 KiB (V8 collects the source positions it lazily skipped): 1,185 against 1,111 KiB
-  // per warm hello.js isolate where every isolate is its version's maker
-  // (tools/bench/isolate_rss.sh; docs/BENCHMARKS.md).
-  const bool use_cache = worker_.options->code_cache;
-  const std::shared_ptr<const std::string> cache = use_cache ? spec_->code_cache->Get() : nullptr;
-  ModuleCodeCache code_cache;
-  code_cache.consume = cache.get();
-  HEARTH_ASSIGN_OR_RETURN(
-      v8::Local<v8::Value> handler,
-      EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_),
-                             absl::StrCat(spec_->name, ".js"), spec_->source, &code_cache));
-  if (cache != nullptr) spec_->code_cache->NoteUsed(cache, code_cache.rejected);
-  // Without a cache that worked: kept until this isolate has served an invocation, to make
-  // the cache from then.
-  if (use_cache && (cache == nullptr || code_cache.rejected)) {
-    module_.Reset(isolate_, code_cache.module);
-  }
-  if (!handler.IsEmpty()) handler_.Reset(isolate_, handler);
-  return absl::OkStatus();
-}
-
-void FunctionIsolate::WarmUp(v8::Local<v8::Context> context) {
-  // Exercises, once, everything a cold start's load and first invocation go through, so
-  // that V8's first-use costs in this isolate (parser and compiler set-up, module
-  // namespaces, the runtime's feedback vectors and inline caches) are paid here, off the
-  // invoke path. Leaves nothing user code can see: a module of its own, objects that die.
-  const std::string module = "export default " + std::string(warm_up::kHandler) + ";";
-  absl::StatusOr<v8::Local<v8::Value>> handler =
-      EvaluateFunctionModule(context, check_handler_fn_.Get(isolate_), "hearth:warm-up.js", module);
-  if (!handler.ok() || handler->IsEmpty()) return;
-  v1::HttpRequest request;
-  request.set_method(std::string(warm_up::kMethod));
-  request.set_url(std::string(warm_up::kUrl));
-  v1::Header* header = request.add_headers();
-  header->set_name(std::string(warm_up::kHeaderName));
-  header->set_value(std::string(warm_up::kHeaderValue));
-  request.set_body(std::string(warm_up::kBody));
-  CallInvoke(context, *handler, request, v8::Object::New(isolate_));
-  isolate_->PerformMicrotaskCheckpoint();  // Its result reaches OnDone and is dropped.
-}
+      console_(worker.options),
+      timers_(worker.loop, [this] { RunDueTimers(); }) {}
 
 void FunctionIsolate::DetachFromLoop() {
+  timers_.Detach();
   if (deadline_timer_ == nullptr) return;
   uv_close(reinterpret_cast<uv_handle_t*>(deadline_timer_),
            [](uv_handle_t* handle) { delete reinterpret_cast<uv_timer_t*>(handle); });
@@ -284,6 +79,7 @@ void FunctionIsolate::DetachFromLoop() {
 FunctionIsolate::~FunctionIsolate() {
   DetachFromLoop();
   if (current_ != nullptr) {
+    if (current_->cancel != nullptr) current_->cancel->ClearHook();
     // Only reachable when the worker shuts down with an invocation in flight.
     std::move(current_->done)(
         absl::UnavailableError("the agent shut down before the invocation finished"));
@@ -298,6 +94,8 @@ FunctionIsolate::~FunctionIsolate() {
     module_.Reset();
     env_.Reset();
     done_fn_.Reset();
+    run_timer_fn_.Reset();
+    clear_timers_fn_.Reset();
     check_handler_fn_.Reset();
     invoke_fn_.Reset();
     context_.Reset();
@@ -337,7 +135,10 @@ LimitHit FunctionIsolate::RunGuarded(const EntryBudget& budget,
   } else if (verdict == WatchdogVerdict::kTimeout) {
     hit = LimitHit::kTimeout;
   }
-  if (hit != LimitHit::kNone || isolate_->IsExecutionTerminating()) {
+  // Stopped on request (its caller cancelled), perhaps just after it finished: a
+  // termination may still be pending, which must not reach the next entry.
+  if (hit != LimitHit::kNone || isolate_->IsExecutionTerminating() ||
+      verdict == WatchdogVerdict::kInterrupted) {
     isolate_->CancelTerminateExecution();
     broken_ = true;
   }
@@ -347,18 +148,73 @@ LimitHit FunctionIsolate::RunGuarded(const EntryBudget& budget,
 void FunctionIsolate::Start(std::unique_ptr<Invocation> invocation, bool cold, int64_t boot_us,
                             FinishedCallback on_finished) {
   current_ = std::move(invocation);
+  running_ = true;
+  deadline_us_ = current_->deadline_us;
   on_finished_ = std::move(on_finished);
   result_ready_ = false;
+  background_settled_ = false;
   cold_ = cold;
   boot_us_ = boot_us;
   // A cold start that ran the top level here counts its CPU (PRODUCT.md section 6).
   cpu_used_us_ = cold ? top_level_cpu_us_ : 0;
+  cpu_at_start_us_ = cpu_used_us_;
   top_level_cpu_us_ = 0;
   console_.Begin(current_->response->mutable_report());
   ++invocations_;
   run_start_us_ = MonotonicMicros();
-  const LimitHit hit = RunGuarded(limits_.ForInvocation(*spec_, current_->deadline_us),
-                                  [this](v8::Local<v8::Context> context) { CallHandler(context); });
+  isolate_->SetData(kTimerQueueSlot, &timers_);  // Timers may be set from now on.
+  WatchForCancel();
+  const LimitHit hit =
+      RunGuarded(limits_.ForInvocation(*spec_, deadline_us_, cpu_used_us_ - cpu_at_start_us_),
+                 [this](v8::Local<v8::Context> context) { CallHandler(context); });
+  AfterJs(hit);
+}
+
+void FunctionIsolate::WatchForCancel() {
+  if (current_->cancel == nullptr || !worker_.cancel_running) return;
+  std::weak_ptr<CancelToken> weak = current_->cancel;
+  // Until the answer (Answer clears it), so the isolate and slot named here are this
+  // invocation's.
+  current_->cancel->SetHook([watchdog = worker_.watchdog, slot = worker_.worker_index,
+                             isolate = isolate_, cancel_running = worker_.cancel_running, weak] {
+    watchdog->Interrupt(slot, isolate);
+    if (std::shared_ptr<CancelToken> token = weak.lock()) cancel_running(std::move(token));
+  });
+}
+
+void FunctionIsolate::Cancel() {
+  broken_ = true;
+  std::unique_ptr<Invocation> invocation = std::move(current_);
+  invocation->cancel->ClearHook();
+  console_.End();
+  last_used_us_ = MonotonicMicros();
+  std::move(invocation->done)(absl::CancelledError("the caller cancelled the invocation"));
+  End();
+}
+
+void FunctionIsolate::RunDueTimers() {
+  if (!running_) return;
+  // The timers due now, taken before any runs: what their callbacks set (even for 0 ms)
+  // waits for the next turn of the loop, as in a browser, so other work on the worker
+  // gets its turn in between.
+  std::vector<uint32_t> due;
+  uint32_t id;
+  while (timers_.PopDue(uv_now(worker_.loop), &id)) due.push_back(id);
+  if (due.empty()) return timers_.Rearm();
+  const LimitHit hit =
+      RunGuarded(limits_.ForInvocation(*spec_, deadline_us_, cpu_used_us_ - cpu_at_start_us_),
+                 [&](v8::Local<v8::Context> context) {
+                   v8::Local<v8::Function> run = run_timer_fn_.Get(isolate_);
+                   for (uint32_t timer : due) {
+                     v8::Local<v8::Value> arg = v8::Integer::NewFromUnsigned(isolate_, timer);
+                     // runTimer reports the callback's own exceptions; an empty result here
+                     // is a termination.
+                     if (run->Call(context, v8::Undefined(isolate_), 1, &arg).IsEmpty()) break;
+                     isolate_->PerformMicrotaskCheckpoint();
+                     if (isolate_->IsExecutionTerminating()) break;
+                   }
+                 });
+  timers_.Rearm();
   AfterJs(hit);
 }
 
@@ -417,11 +273,21 @@ void FunctionIsolate::CallHandler(v8::Local<v8::Context> context) {
 
 void FunctionIsolate::AfterJs(LimitHit hit) {
   if (hit != LimitHit::kNone) {
-    return Finish(LimitEnforcer::OutcomeOf(hit), LimitEnforcer::DescribeInvocationHit(hit, *spec_));
+    // Before the answer this is the invocation's outcome; after it, its background work is
+    // cut short (the isolate is broken and will not be reused either way).
+    if (current_ != nullptr) {
+      Answer(LimitEnforcer::OutcomeOf(hit), LimitEnforcer::DescribeInvocationHit(hit, *spec_));
+    }
+    return End();
   }
-  if (result_ready_) return Finish(current_->response->outcome(), current_->response->error());
-  // The handler is waiting for something (a promise, later a timer or fetch): the loop
-  // keeps running; the deadline timer bounds the wait.
+  if (current_ != nullptr && result_ready_) {
+    Answer(current_->response->outcome(), current_->response->error());
+  }
+  // Nothing can happen for an invocation that has no timer pending but its timers (there
+  // is no other source of events yet: an outbound fetch will be one), so background work
+  // that waits on nothing ends now rather than at the deadline.
+  if (current_ == nullptr && (background_settled_ || timers_.pending() == 0)) return End();
+  // The handler (or its waitUntil work) waits for its timers; the deadline bounds the wait.
   StartDeadlineTimer();
 }
 
@@ -431,22 +297,27 @@ void FunctionIsolate::StartDeadlineTimer() {
     uv_timer_init(worker_.loop, deadline_timer_);
     deadline_timer_->data = this;
   }
-  const int64_t wait_us = std::max<int64_t>(current_->deadline_us - MonotonicMicros(), 0);
+  if (uv_is_active(reinterpret_cast<uv_handle_t*>(deadline_timer_))) return;
+  const int64_t wait_us = std::max<int64_t>(deadline_us_ - MonotonicMicros(), 0);
   uv_timer_start(
       deadline_timer_,
       [](uv_timer_t* timer) {
         auto* self = static_cast<FunctionIsolate*>(timer->data);
-        // Its promise never settled: the isolate may hold half-done work; replace it.
-        self->broken_ = true;
-        self->Finish(v1::OUTCOME_TIMEOUT, "the handler's response did not arrive in time");
+        if (self->current_ != nullptr) {
+          // Its promise never settled: the isolate may hold half-done work; replace it.
+          self->broken_ = true;
+          self->Answer(v1::OUTCOME_TIMEOUT, "the handler's response did not arrive in time");
+        }
+        // Answered before: what its ctx.waitUntil work had left undone is cancelled.
+        self->End();
       },
       static_cast<uint64_t>((wait_us + kMicrosPerMs - 1) / kMicrosPerMs), 0);
 }
 
-void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
-  if (deadline_timer_ != nullptr) uv_timer_stop(deadline_timer_);
+void FunctionIsolate::Answer(v1::Outcome outcome, absl::string_view error) {
   const int64_t now = MonotonicMicros();
   std::unique_ptr<Invocation> invocation = std::move(current_);
+  if (invocation->cancel != nullptr) invocation->cancel->ClearHook();
   v1::InvokeResponse& response = *invocation->response;
   response.set_outcome(outcome);
   if (outcome != v1::OUTCOME_OK) {
@@ -471,13 +342,32 @@ void FunctionIsolate::Finish(v1::Outcome outcome, absl::string_view error) {
   report.set_worker(static_cast<uint32_t>(worker_.worker_index));
 
   console_.End();
+  answered_ok_ = outcome == v1::OUTCOME_OK;
   spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
   last_used_us_ = now;
   std::move(invocation->done)(absl::OkStatus());
+}
+
+void FunctionIsolate::End() {
+  if (deadline_timer_ != nullptr) uv_timer_stop(deadline_timer_);
+  isolate_->SetData(kTimerQueueSlot, nullptr);
+  running_ = false;
+  // The callbacks of the timers it left go too, so that they hold no memory (a runtime
+  // call, bounded by the number of timers, which TimerQueue caps).
+  if (timers_.CancelAll() && !broken_) {
+    RunGuarded(limits_.ForPlatformTasks(*spec_, MonotonicMicros()), [this](v8::Local<v8::Context>
+                                                                               context) {
+      // Empty only when terminated, which the guard reports.
+      clear_timers_fn_.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
+    });
+  }
+  last_used_us_ = MonotonicMicros();
   // Now that the caller has its answer: the tasks V8 posted for this isolate, so they
   // never wait behind an invocation.
   if (!broken_) RunPlatformTasksGuarded();
-  if (!module_.IsEmpty()) MakeCodeCacheOnce(/*served=*/outcome == v1::OUTCOME_OK && !broken_);
+  if (!module_.IsEmpty()) {
+    MakeCodeCacheOnce(/*served=*/answered_ok_ && !broken_);
+  }
   // After the code cache, which may break the isolate too.
   const uint32_t quota = spec_->pool.max_invocations_per_isolate;
   const bool reusable = !broken_ && (quota == 0 || invocations_ < quota);
@@ -509,6 +399,11 @@ void FunctionIsolate::MakeCodeCacheOnce(bool served) {
 
 void FunctionIsolate::OnDone(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* self = static_cast<FunctionIsolate*>(info.Data().As<v8::External>()->Value());
+  // done(3): the invocation's ctx.waitUntil work has all settled (after its response).
+  if (info.Length() > 0 && info[0]->IsInt32() && info[0].As<v8::Int32>()->Value() == 3) {
+    self->background_settled_ = true;
+    return;
+  }
   if (self->current_ == nullptr || self->result_ready_) return;  // Late or repeated: ignore.
   self->result_ready_ = true;
   ReadHandlerResult(info, *self->worker_.options, self->current_->response);
@@ -526,6 +421,7 @@ void FunctionIsolate::AnswerStuck() {
   crash_attribution::LeaveFunction();
   if (current_ == nullptr) return;  // Top-level code at a deploy: its caller waits in vain.
   std::unique_ptr<Invocation> invocation = std::move(current_);
+  if (invocation->cancel != nullptr) invocation->cancel->ClearHook();
   v1::InvokeResponse& response = *invocation->response;
   response.clear_response();
   response.set_outcome(v1::OUTCOME_MEMORY_LIMIT);

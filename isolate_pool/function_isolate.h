@@ -3,11 +3,19 @@
 // invocation at a time, under the function's CPU, memory and wall-clock limits, and says
 // when it is free again and whether it may be reused (after any limit violation it may not).
 //
+// An invocation is answered as soon as its response is ready, and ends (the isolate is free
+// again) when the work it registered with ctx.waitUntil has settled too. Until it ends its
+// timers fire on the worker's loop, each batch one more guarded entry under what is left of
+// its CPU limit and before its deadline; when it ends, every timer it left is cancelled.
+//
 // Every entry into user code (top level, handler, microtasks, V8's platform tasks such as
 // FinalizationRegistry cleanups) goes through RunGuarded, the one place that arms the
 // watchdog, notes the function for crash attribution and checks memory afterwards. What
 // the limits are comes from LimitEnforcer; memory is kept by MemoryGuard; what leaves the
 // isolate is read by ReadHandlerResult and ConsoleCapture, capped before it is copied.
+//
+// Boot and load are in function_isolate_boot.cc; guarded entry and the invocation's life in
+// function_isolate.cc.
 //
 // Thread: owned by its worker's loop thread, the only thread that runs invocations in it.
 // The reserve booter may boot a blank one and dispose of a retired one; every entry holds
@@ -35,6 +43,8 @@
 #include "isolate_pool/invocation.h"
 #include "isolate_pool/limit_enforcer.h"
 #include "isolate_pool/memory_guard.h"
+#include "isolate_pool/performance_binding.h"
+#include "isolate_pool/timer_queue.h"
 #include "isolate_pool/worker_context.h"
 
 namespace hearth {
@@ -93,6 +103,14 @@ class FunctionIsolate final {
   void Start(std::unique_ptr<Invocation> invocation, bool cold, int64_t boot_us,
              FinishedCallback on_finished);
 
+  // Whether the invocation running here (not yet answered) is the one holding `token`.
+  bool Runs(const CancelToken* token) const {
+    return current_ != nullptr && current_->cancel.get() == token;
+  }
+  // Ends the running invocation, whose caller has gone: answered CANCELLED, its timers
+  // cancelled, and the isolate not reused (its JavaScript may have been stopped half-way).
+  void Cancel();
+
   // Closes the isolate's libuv handles; afterwards it may be destroyed on another thread
   // (see ReserveBooter::Retire). Call on the worker thread, with no invocation running.
   void DetachFromLoop();
@@ -133,8 +151,17 @@ class FunctionIsolate final {
   // the watchdog this worker will not come back.
   void AnswerStuck();
   void CallHandler(v8::Local<v8::Context> context);
+  // Runs the timers due now, in order, each followed by its microtasks.
+  void RunDueTimers();
+  // What follows an entry into the invocation's code: answer, end, or wait for its timers.
   void AfterJs(LimitHit hit);
-  void Finish(v1::Outcome outcome, absl::string_view error);
+  // Sends the invocation's answer (once); the invocation may go on with background work.
+  void Answer(v1::Outcome outcome, absl::string_view error);
+  // Ends the answered invocation: cancels its timers, runs V8's tasks and frees the isolate.
+  void End();
+  // Sets the running invocation's cancel hook: stop its JavaScript (through the watchdog)
+  // and have the worker end it.
+  void WatchForCancel();
   // Makes the version's code cache from module_ when `served` and no other isolate has,
   // then lets module_ go.
   void MakeCodeCacheOnce(bool served);
@@ -152,25 +179,39 @@ class FunctionIsolate final {
   const LimitEnforcer limits_;
   MemoryGuard memory_;  // Outlives isolate_: its allocator and callbacks serve V8.
   ConsoleCapture console_;
+  // The time origin of `performance`: the isolate's creation, then the moment it starts
+  // serving its function (Load, or CompleteBoot from the function's snapshot).
+  IsolateClock clock_;
   v8::StartupData function_blob_{};  // V8 keeps a pointer to it for the isolate's life.
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   v8::Global<v8::Function> invoke_fn_;  // internals.invoke of runtime.js
   v8::Global<v8::Function> check_handler_fn_;
-  v8::Global<v8::Function> done_fn_;  // OnDone, handed to every invoke
-  v8::Global<v8::Value> handler_;     // The module's default export.
-  v8::Global<v8::Module> module_;     // Loaded from source, until its first invocation.
+  v8::Global<v8::Function> done_fn_;          // OnDone, handed to every invoke
+  v8::Global<v8::Function> run_timer_fn_;     // internals.runTimer
+  v8::Global<v8::Function> clear_timers_fn_;  // internals.clearTimers
+  v8::Global<v8::Value> handler_;             // The module's default export.
+  v8::Global<v8::Module> module_;             // Loaded from source, until its first invocation.
   v8::Global<v8::Object> env_;
 
-  // The invocation in progress, if any.
+  TimerQueue timers_;  // The running invocation's timers.
+
+  // The invocation in progress, if any (null once answered: `running_` says until it ends).
   std::unique_ptr<Invocation> current_;
+  bool running_ = false;
   FinishedCallback on_finished_;
-  bool result_ready_ = false;  // `done` was called for current_.
-  bool broken_ = false;        // A limit was hit: never reuse.
+  bool result_ready_ = false;        // `done` was called for current_.
+  bool background_settled_ = false;  // Its ctx.waitUntil work has all settled.
+  bool answered_ok_ = false;         // It was answered OUTCOME_OK.
+  int64_t deadline_us_ = 0;          // The running invocation's.
+  bool broken_ = false;              // A limit was hit: never reuse.
   bool cold_ = false;
   int64_t boot_us_ = 0;
   int64_t run_start_us_ = 0;
   int64_t cpu_used_us_ = 0;
+  // cpu_used_us_ when the invocation started (its cold start's top level): what the
+  // invocation's own entries used is the rest, limited by cpu_ms.
+  int64_t cpu_at_start_us_ = 0;
   // CPU of the top level run by Load(); part of the cost of the cold start that loaded it.
   int64_t top_level_cpu_us_ = 0;
   uv_timer_t* deadline_timer_ = nullptr;  // Freed in its close callback.

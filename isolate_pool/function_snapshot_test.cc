@@ -24,6 +24,7 @@
 namespace hearth {
 namespace {
 
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -286,7 +287,11 @@ TEST_F(FunctionSnapshotTest, BuilderVerdictsMatchTheGenericLoad) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
 
     status = Deploy(Spec("endless", "while (true) {} export default () => 1;", policy));
-    EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange) << status;
+    // The CPU budget, or on a machine loaded enough to give it less than the CPU budget's
+    // worth of CPU within the wall-clock budget, that one.
+    EXPECT_THAT(status.code(),
+                AnyOf(absl::StatusCode::kOutOfRange, absl::StatusCode::kDeadlineExceeded))
+        << status;
 
     status = Deploy(Spec("hog", "const a = []; while (true) a.push({ a: [1, 2, 3] });", policy));
     EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
@@ -325,6 +330,20 @@ TEST_F(FunctionSnapshotTest, ModifiedBuiltInsStayInTheirFunction) {
     EXPECT_EQ(InvokeCold(patcher, worker).response().body(), "patched:patcher");
     EXPECT_EQ(InvokeCold(reader, worker).response().body(), "false:undefined");
     EXPECT_EQ(InvokeCold(generic, worker).response().body(), "false:undefined");
+  }
+}
+
+TEST_F(FunctionSnapshotTest, OneCharacterStringsAsKeysAtTheTopLevel) {
+  // Crashed the process that booted an isolate from the blob before hearth-snapshot-tool
+  // hashed these strings into the runtime snapshot (HashOneCharacterStrings there).
+  auto spec = Spec("one-char", R"(
+    const keys = {};
+    for (let i = 0; i < 256; i++) keys[String.fromCharCode(i)] = String.fromCodePoint(i);
+    export default () => Object.keys(keys).length + ':' + keys.a;)",
+                   SnapshotPolicy::kAlways);
+  ASSERT_OK(Deploy(spec));
+  for (int worker : {0, 1}) {
+    EXPECT_EQ(InvokeCold(spec, worker).response().body(), "256:a");
   }
 }
 

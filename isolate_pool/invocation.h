@@ -11,6 +11,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "hearth/v1/agent.pb.h"
+#include "isolate_pool/cancel_token.h"
 #include "isolate_pool/function_spec.h"
 
 namespace hearth {
@@ -27,9 +28,12 @@ struct Invocation {
   // function's own failures are outcomes, not errors). Not OK: the agent refused or could
   // not run it (e.g. the function was removed meanwhile).
   absl::AnyInvocable<void(absl::Status) &&> done;
-  // Whether the caller has gone (it cancelled, or its connection closed); null: never asked.
-  // Any thread, until `done`. An invocation found cancelled before it starts is not run.
-  absl::AnyInvocable<bool()> cancelled;
+  // Cancelled when the caller has gone (it cancelled, or its connection closed); null: the
+  // caller never cancels. An invocation found cancelled before it starts is not run; a
+  // running one is stopped and answered CANCELLED.
+  std::shared_ptr<CancelToken> cancel;
+
+  bool cancelled() const { return cancel != nullptr && cancel->cancelled(); }
 };
 
 }  // namespace hearth

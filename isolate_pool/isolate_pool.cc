@@ -13,6 +13,7 @@
 #include "isolate_pool/snapshot_maker.h"
 #include "isolate_pool/v8_platform.h"
 #include "isolate_pool/worker.h"
+#include "spdlog/spdlog.h"
 
 namespace hearth {
 
@@ -30,20 +31,34 @@ IsolatePoolOptions Normalized(IsolatePoolOptions options) {
 
 IsolatePool::IsolatePool(const IsolatePoolOptions& options)
     : options_(Normalized(options)),
-      watchdog_(std::make_unique<ExecutionWatchdog>(options_.workers,
+      watchdog_(std::make_unique<ExecutionWatchdog>(max_threads(),
                                                     int64_t{options_.wedge_grace_ms} * 1000)),
       booter_(options_.reserve_per_worker > 0
                   ? std::make_unique<ReserveBooter>(size_t{options_.isolate_page_stock_mb} << 20)
                   : nullptr),
+      serving_(new std::atomic<Worker*>[options_.workers]),
       snapshots_(std::make_unique<SnapshotMaker>(options_)) {
   SetIsolatePageRetainLimit(static_cast<size_t>(options_.isolate_page_retain_mb) << 20);
-  workers_.reserve(options_.workers);
+  absl::MutexLock lock(&replace_mu_);
+  threads_.reserve(max_threads());
   for (int i = 0; i < options_.workers; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));
+    threads_.push_back(std::make_unique<Worker>(i, watchdog_.get(), booter_.get(), &options_));
+    serving_[i].store(threads_.back().get(), std::memory_order_release);
   }
+  thread_count_.store(options_.workers, std::memory_order_release);
+  watchdog_->SetWedgeListener([this] {
+    ReplaceWedgedWorkers();
+    if (wedge_listener_) wedge_listener_();
+  });
 }
 
 IsolatePool::~IsolatePool() {
+  std::vector<std::unique_ptr<Worker>> threads;
+  {
+    absl::MutexLock lock(&replace_mu_);
+    closing_ = true;  // No replacement from here on.
+    threads = std::move(threads_);
+  }
   // A deploy's snapshot build hands the function on to the workers: it goes first.
   snapshots_.reset();
   // Then the booter's thread: its deliveries post to workers. Then the workers (their
@@ -52,13 +67,13 @@ IsolatePool::~IsolatePool() {
   // A wedged worker's thread is still inside V8 and cannot be joined: it is left to the
   // process's exit, with what it may still touch (the booter, the watchdog).
   bool left_wedged = false;
-  for (int i = 0; i < workers(); ++i) {
-    if (watchdog_->Wedged(i)) {
-      (void)workers_[i].release();
+  for (auto& worker : threads) {
+    if (watchdog_->Wedged(worker->index())) {
+      (void)worker.release();
       left_wedged = true;
     }
   }
-  workers_.clear();
+  threads.clear();
   if (left_wedged) {
     (void)booter_.release();
     (void)watchdog_.release();
@@ -68,21 +83,48 @@ IsolatePool::~IsolatePool() {
   watchdog_.reset();
 }
 
-bool IsolatePool::Wedged(int worker) const { return watchdog_->Wedged(worker); }
+void IsolatePool::ReplaceWedgedWorkers() {
+  absl::MutexLock lock(&replace_mu_);
+  if (closing_) return;
+  for (int i = 0; i < options_.workers; ++i) {
+    Worker* wedged = At(i);
+    if (!watchdog_->Wedged(wedged->index())) continue;
+    const int id = static_cast<int>(threads_.size());
+    if (id >= max_threads()) {
+      spdlog::error("worker {} is wedged and no spare worker is left to take its place", i);
+      continue;
+    }
+    // What the wedged worker held (warm isolates, queued invocations) stays with it; the
+    // fresh one cold-starts functions as they come. The wedged one may still come back:
+    // it then serves nothing new, and goes with the pool.
+    threads_.push_back(std::make_unique<Worker>(id, watchdog_.get(), booter_.get(), &options_));
+    serving_[i].store(threads_.back().get(), std::memory_order_release);
+    thread_count_.store(id + 1, std::memory_order_release);
+    spdlog::warn("worker {} is wedged; worker {} takes its place", wedged->index(), id);
+  }
+}
+
+bool IsolatePool::Wedged(int worker) const { return watchdog_->Wedged(At(worker)->index()); }
+
+int IsolatePool::WorkerThreads() const { return thread_count_.load(std::memory_order_acquire); }
+
+bool IsolatePool::ThreadWedged(int id) const { return watchdog_->Wedged(id); }
 
 int IsolatePool::WedgedWorkers() const {
   int wedged = 0;
-  for (int i = 0; i < workers(); ++i) wedged += watchdog_->Wedged(i) ? 1 : 0;
+  for (int id = 0; id < WorkerThreads(); ++id) wedged += watchdog_->Wedged(id) ? 1 : 0;
   return wedged;
 }
 
+void IsolatePool::MarkWedgedForTesting(int worker) { watchdog_->Abandon(At(worker)->index()); }
+
 void IsolatePool::SetWedgeListener(std::function<void()> listener) {
-  watchdog_->SetWedgeListener(std::move(listener));
+  wedge_listener_ = std::move(listener);
 }
 
 void IsolatePool::Prepare(int worker, std::shared_ptr<const FunctionSpec> spec,
                           absl::AnyInvocable<void(absl::Status) &&> done) {
-  workers_[worker]->Prepare(std::move(spec), std::move(done));
+  At(worker)->Prepare(std::move(spec), std::move(done));
 }
 
 void IsolatePool::MakeSnapshot(std::shared_ptr<FunctionSpec> spec,
@@ -93,15 +135,15 @@ void IsolatePool::MakeSnapshot(std::shared_ptr<FunctionSpec> spec,
 void IsolatePool::ForgetSnapshot(const FunctionSpec& spec) { snapshots_->Forget(spec); }
 
 void IsolatePool::Invoke(int worker, std::unique_ptr<Invocation> invocation) {
-  workers_[worker]->Invoke(std::move(invocation));
+  At(worker)->Invoke(std::move(invocation));
 }
 
 void IsolatePool::Remove(const std::string& name) {
-  for (auto& worker : workers_) worker->Remove(name);
+  for (int i = 0; i < workers(); ++i) At(i)->Remove(name);
 }
 
 void IsolatePool::RetireOtherVersions(const std::string& name, const std::string& version) {
-  for (auto& worker : workers_) worker->Remove(name, version);
+  for (int i = 0; i < workers(); ++i) At(i)->Remove(name, version);
 }
 
 IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
@@ -113,7 +155,7 @@ IsolatePool::MemoryReuse IsolatePool::memory_reuse() {
           .zeroed_bytes = stats.zeroed_bytes};
 }
 
-int IsolatePool::Inflight(int worker) const { return workers_[worker]->inflight(); }
+int IsolatePool::Inflight(int worker) const { return At(worker)->inflight(); }
 
 absl::StatusOr<FunctionLimits> IsolatePool::ResolveLimits(const FunctionLimits& requested) const {
   FunctionLimits resolved;

@@ -7,14 +7,17 @@
 #ifndef HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
 #define HEARTH_ISOLATE_POOL_ISOLATE_POOL_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "isolate_pool/function_spec.h"
 #include "isolate_pool/invocation.h"
 #include "isolate_pool/isolate_pool_options.h"
@@ -37,7 +40,10 @@ class IsolatePool {
   IsolatePool& operator=(const IsolatePool&) = delete;
 
   const IsolatePoolOptions& options() const { return options_; }
-  int workers() const { return static_cast<int>(workers_.size()); }
+  // Workers placement sees (options().workers). A worker wedged in a function that never
+  // stops is replaced in its place by a fresh one, so each index keeps serving; the wedged
+  // thread is kept (it cannot be joined) and still reported.
+  int workers() const { return options_.workers; }
 
   // First step of a deploy, before Prepare: runs the function's top level in a snapshot
   // builder and, by its SnapshotPolicy, sets `spec->snapshot` so that its isolates boot from
@@ -71,7 +77,15 @@ class IsolatePool {
   // Whether `worker` is wedged: its JavaScript was terminated and has not come back within
   // options().wedge_grace_ms (see ExecutionWatchdog). Placement skips it. Any thread.
   bool Wedged(int worker) const;
+  // Every worker thread ever started, replacements included, by id (the `worker` of
+  // reports and metrics): how many, and whether one is wedged now.
+  int WorkerThreads() const;
+  bool ThreadWedged(int id) const;
+  // Worker threads wedged now (replaced or not): the agent is not healthy while any is.
   int WedgedWorkers() const;
+  // For tests: `worker`'s thread is reported wedged as if its function had not stopped
+  // (no real JavaScript wedges V8 10.2 on demand). The pool then leaks that worker.
+  void MarkWedgedForTesting(int worker);
   // Told (on some thread, no lock held) whenever a worker becomes wedged or comes back.
   // Set once, before any invocation.
   void SetWedgeListener(std::function<void()> listener);
@@ -102,7 +116,22 @@ class IsolatePool {
   const IsolatePoolOptions options_;
   std::unique_ptr<ExecutionWatchdog> watchdog_;
   std::unique_ptr<ReserveBooter> booter_;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  // Replaces the workers found wedged by fresh ones, while spare ids last (on the
+  // watchdog's thread, from its listener).
+  void ReplaceWedgedWorkers() ABSL_LOCKS_EXCLUDED(replace_mu_);
+  Worker* At(int worker) const { return serving_[worker].load(std::memory_order_acquire); }
+
+  // Ids a replacement may take: as many as there are workers.
+  int max_threads() const { return 2 * options_.workers; }
+
+  std::function<void()> wedge_listener_;  // The agent's; set before any invocation.
+  mutable absl::Mutex replace_mu_;
+  bool closing_ ABSL_GUARDED_BY(replace_mu_) = false;
+  // Every worker started, indexed by id; the owner of each.
+  std::vector<std::unique_ptr<Worker>> threads_ ABSL_GUARDED_BY(replace_mu_);
+  std::atomic<int> thread_count_{0};
+  // By placement index: the worker serving it now.
+  std::unique_ptr<std::atomic<Worker*>[]> serving_;
   std::unique_ptr<SnapshotMaker> snapshots_;
 };
 

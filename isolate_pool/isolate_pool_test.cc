@@ -410,6 +410,52 @@ TEST(IsolatePoolBudget, LeastRecentlyUsedIdleIsolatesGoWhenTheMemoryBudgetIsReac
   EXPECT_EQ(specs.back()->stats->warm_isolates.load(), 1);   // ...never the newest.
 }
 
+TEST(IsolatePoolWedge, AWedgedWorkerIsReplacedAndItsPlaceKeepsServing) {
+  IsolatePoolOptions options;
+  options.workers = 1;
+  IsolatePool pool(options);
+  std::atomic<int> told{0};
+  pool.SetWedgeListener([&] { told.fetch_add(1); });
+  auto spec = MakeSpec(pool, "f", "export default () => 'served';", "v");
+  auto invoke = [&] {
+    v1::InvokeRequest request;
+    v1::InvokeResponse response;
+    absl::Notification done;
+    auto invocation = std::make_unique<Invocation>();
+    invocation->function = spec;
+    invocation->request = &request;
+    invocation->response = &response;
+    invocation->accepted_us = MonotonicMicros();
+    invocation->deadline_us = invocation->accepted_us + 10'000'000;
+    invocation->done = [&](absl::Status status) {
+      EXPECT_TRUE(status.ok()) << status;
+      done.Notify();
+    };
+    pool.Invoke(0, std::move(invocation));
+    done.WaitForNotification();
+    return response;
+  };
+  EXPECT_EQ(invoke().report().worker(), 0u);
+
+  pool.MarkWedgedForTesting(0);
+  EXPECT_EQ(told.load(), 1);
+  EXPECT_FALSE(pool.Wedged(0));        // Its place has a fresh worker...
+  EXPECT_EQ(pool.WedgedWorkers(), 1);  // ...and the wedged one is still reported.
+  ASSERT_EQ(pool.WorkerThreads(), 2);
+  EXPECT_TRUE(pool.ThreadWedged(0));
+  EXPECT_FALSE(pool.ThreadWedged(1));
+  const v1::InvokeResponse after = invoke();
+  EXPECT_EQ(after.outcome(), v1::OUTCOME_OK) << after.error();
+  EXPECT_EQ(after.response().body(), "served");
+  EXPECT_EQ(after.report().worker(), 1u);
+
+  // Spares are bounded (one per worker): a second wedge is reported and not replaced.
+  pool.MarkWedgedForTesting(0);
+  EXPECT_TRUE(pool.Wedged(0));
+  EXPECT_EQ(pool.WedgedWorkers(), 2);
+  EXPECT_EQ(pool.WorkerThreads(), 2);
+}
+
 TEST_F(IsolatePoolTest, ARetiredIsolateIsReplacedToKeepMinWarm) {
   auto spec = Spec("replenished", "export default () => 'x';");
   spec->pool.min_warm = 1;

@@ -33,8 +33,10 @@ size_t LimitEnforcer::YoungGenerationBytes(uint32_t memory_mb) {
   return plain.max_young_generation_size_in_bytes();
 }
 
-EntryBudget LimitEnforcer::ForInvocation(const FunctionSpec& spec, int64_t deadline_us) const {
-  return {.cpu_us = int64_t{spec.limits.cpu_ms} * kMicrosPerMs, .wall_deadline_us = deadline_us};
+EntryBudget LimitEnforcer::ForInvocation(const FunctionSpec& spec, int64_t deadline_us,
+                                         int64_t cpu_used_us) const {
+  return {.cpu_us = std::max<int64_t>(int64_t{spec.limits.cpu_ms} * kMicrosPerMs - cpu_used_us, 0),
+          .wall_deadline_us = deadline_us};
 }
 
 EntryBudget LimitEnforcer::ForTopLevel(int64_t now_us, int64_t deadline_us) const {

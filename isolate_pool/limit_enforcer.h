@@ -60,8 +60,11 @@ class LimitEnforcer {
   // The most its young generation holds (V8's own split of the limit).
   static size_t YoungGenerationBytes(uint32_t memory_mb);
 
-  // An invocation's handler, its microtasks and callbacks.
-  EntryBudget ForInvocation(const FunctionSpec& spec, int64_t deadline_us) const;
+  // One entry into an invocation's code (its handler, then each batch of its timers, with
+  // their microtasks): what is left of the function's CPU limit after `cpu_used_us` spent in
+  // the invocation's earlier entries, until the invocation's deadline.
+  EntryBudget ForInvocation(const FunctionSpec& spec, int64_t deadline_us,
+                            int64_t cpu_used_us) const;
   // A function's top-level code at a cold start or deploy: the boot budgets, within
   // `deadline_us`.
   EntryBudget ForTopLevel(int64_t now_us, int64_t deadline_us) const;

@@ -16,8 +16,14 @@
 #include <memory>
 #include <string>
 
+#include "isolate_pool/base64_binding.h"
 #include "isolate_pool/body_binding.h"
+#include "isolate_pool/crypto_binding.h"
+#include "isolate_pool/idna_binding.h"
+#include "isolate_pool/performance_binding.h"
 #include "isolate_pool/runtime_module_binding.h"
+#include "isolate_pool/structured_clone_binding.h"
+#include "isolate_pool/timer_binding.h"
 
 // V8 10.2 leaves the accessors of module namespace objects out of its own table of external
 // references, so serializing any heap holding a namespace (and every evaluated module gets
@@ -146,9 +152,29 @@ constexpr NativeMethod kNativeMethods[] = {
     {"brand", &NativeBrand},
     {"loadModule", &LoadRuntimeModule},
     {"moduleGlobals", &RuntimeModuleGlobals},
+    {"timerSchedule", &TimerSchedule},
+    {"timerCancel", &TimerCancel},
+    {"domainToASCII", &DomainToASCIIBinding},
+    {"performanceNow", &PerformanceNow},
+    {"performanceTimeOrigin", &PerformanceTimeOrigin},
+    {"randomFill", &CryptoRandomFill},
+    {"randomUUID", &CryptoRandomUUID},
+    {"digest", &CryptoDigest},
+    {"hmac", &CryptoHmac},
+    {"hmacVerify", &CryptoHmacVerify},
+    {"structuredClone", &StructuredClone},
+    {"domExceptionBase", &DOMExceptionBase},
+    {"base64Encode", &Base64Encode},
+    {"base64Decode", &Base64Decode},
     {"transferArrayBuffer", &TransferArrayBuffer},
     {"isDetachedBuffer", &IsDetachedBuffer},
     {"responseBodyLimit", &ResponseBodyLimit},
+};
+
+// Callbacks the methods above put into the heap themselves (function templates), which a
+// snapshot refers to as well.
+constexpr v8::FunctionCallback kInnerCallbacks[] = {
+    &DOMExceptionBaseConstruct,
 };
 
 }  // namespace
@@ -169,14 +195,17 @@ v8::Local<v8::Object> NewNativeBindings(v8::Local<v8::Context> context) {
 
 const intptr_t* NativeExternalReferences() {
   static const intptr_t* const kReferences = [] {
-    constexpr size_t kCount = std::size(kNativeMethods);
-    auto* references = new intptr_t[kCount + 3];
-    for (size_t i = 0; i < kCount; ++i) {
-      references[i] = reinterpret_cast<intptr_t>(kNativeMethods[i].callback);
+    auto* references = new intptr_t[std::size(kNativeMethods) + std::size(kInnerCallbacks) + 3];
+    size_t count = 0;
+    for (const NativeMethod& method : kNativeMethods) {
+      references[count++] = reinterpret_cast<intptr_t>(method.callback);
     }
-    references[kCount] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter);
-    references[kCount + 1] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter);
-    references[kCount + 2] = 0;
+    for (v8::FunctionCallback callback : kInnerCallbacks) {
+      references[count++] = reinterpret_cast<intptr_t>(callback);
+    }
+    references[count++] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntryGetter);
+    references[count++] = reinterpret_cast<intptr_t>(&V8ModuleNamespaceEntrySetter);
+    references[count] = 0;
     return references;
   }();
   return kReferences;

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "isolate_pool/isolate_slots.h"
+
 namespace hearth {
 
 // Receives console output of the JavaScript running in one isolate.
@@ -25,9 +27,7 @@ class ConsoleSink {
   virtual void OnConsole(std::string_view level, std::string_view message) = 0;
 };
 
-// The isolate data slot holding the isolate's ConsoleSink* (null: console output dropped,
-// as while the build-time snapshot is made).
-inline constexpr uint32_t kConsoleSinkSlot = 0;
+// kConsoleSinkSlot: isolate_pool/isolate_slots.h.
 
 // Builds the `native` object. It holds no per-isolate pointers, so it can live in a
 // snapshot; its callbacks find their isolate's state through isolate data slots.

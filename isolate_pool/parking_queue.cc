@@ -40,7 +40,7 @@ std::unique_ptr<Invocation> ParkingQueue::Next(const std::string& name) {
   while (!it->second.empty() && next == nullptr) {
     std::unique_ptr<Invocation> head = std::move(it->second.front());
     it->second.pop_front();
-    if (head->deadline_us <= now || (head->cancelled && head->cancelled())) {
+    if (head->deadline_us <= now || (head->cancelled())) {
       expired.push_back(std::move(head));
     } else {
       next = std::move(head);

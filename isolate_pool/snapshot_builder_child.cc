@@ -1,5 +1,6 @@
 #include "isolate_pool/snapshot_builder_child.h"
 
+#include <openssl/rand.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <v8-context.h>
@@ -23,6 +24,7 @@
 #include "isolate_pool/execution_watchdog.h"
 #include "isolate_pool/module_loader.h"
 #include "isolate_pool/native_bindings.h"
+#include "isolate_pool/performance_binding.h"
 #include "isolate_pool/runtime_snapshot.h"
 #include "isolate_pool/snapshot_build_wire.h"
 #include "isolate_pool/snapshot_data.h"
@@ -79,6 +81,9 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
 
   v8::SnapshotCreator creator(NativeExternalReferences(), RuntimeSnapshot());
   v8::Isolate* isolate = creator.GetIsolate();
+  IsolateClock clock;  // performance.now() at the top level counts from here
+  StartIsolateClock(clock);
+  isolate->SetData(kIsolateClockSlot, &clock);
   HeapGuard heap_guard{.isolate = isolate};
   isolate->AddNearHeapLimitCallback(&OnNearHeapLimit, &heap_guard);
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -105,9 +110,15 @@ SnapshotBuildResult Build(const SnapshotBuildRequest& request) {
     // What libc and OpenSSL would otherwise read from files on first use, after the lock-down:
     // glibc reads the zone file TZ names (BuilderTimeZoneVariable) once, where a top level's
     // first `new Date().getHours()` would; our digest of the blob initialises OpenSSL, which
-    // reads its config.
+    // reads its config; its random generator seeds itself (crypto.getRandomValues at the top
+    // level) on first use.
     tzset();
     Sha256("");
+    unsigned char seed_probe[16];
+    if (RAND_bytes(seed_probe, sizeof(seed_probe)) != 1) {
+      result.status = absl::InternalError("the snapshot builder could not seed OpenSSL's RNG");
+      return result;
+    }
     if (absl::Status locked = LockDownBuilder(); !locked.ok()) {
       result.status = locked;
       return result;

@@ -186,7 +186,10 @@ TEST_F(SnapshotBuilderSandboxTest, DatesAndIntlWorkInAConfinedBuilder) {
 TEST_F(SnapshotBuilderSandboxTest, TopLevelRunningForeverIsStoppedByItsBudget) {
   const int64_t start = MonotonicMicros();
   absl::Status status = DeployAs("forever", "for (;;) {} export default () => 1;");
-  EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange) << status;
+  // The CPU budget, or the wall-clock one on a machine too loaded to give it that CPU.
+  EXPECT_THAT(status.code(),
+              ::testing::AnyOf(absl::StatusCode::kOutOfRange, absl::StatusCode::kDeadlineExceeded))
+      << status;
   EXPECT_LT(MonotonicMicros() - start, 30'000'000);
 }
 

@@ -85,6 +85,25 @@ bool WarmUp(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Local<v8::
   return true;
 }
 
+// A function snapshot made after its top level used one of V8 10.2's one-character strings
+// as a property key (`o[String.fromCharCode(97)]`; String.fromCodePoint(97) alone too, and
+// URL parsing does both) took the agent down when an isolate booted from it: SIGSEGV in
+// String::ComputeAndSetHash under SharedHeapDeserializer::DeserializeStringTable, as if
+// those strings' hashes were computed only on first use. Using each of them as a key here,
+// in the runtime snapshot that every isolate and every function snapshot starts from,
+// avoids it (FunctionSnapshotTest.OneCharacterStringsAsKeysAtTheTopLevel).
+bool HashOneCharacterStrings(v8::Local<v8::Context> context) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::Local<v8::Script> script;
+  return v8::Script::Compile(
+             context,
+             V8String(isolate,
+                      "{ const keys = {};\n"
+                      "  for (let i = 0; i < 256; i++) keys[String.fromCharCode(i)] = i; }"))
+             .ToLocal(&script) &&
+         !script->Run(context).IsEmpty();
+}
+
 int Build(const char* output_path) {
   DisableIsolatePageReuse();  // one isolate: nothing to reuse
   EnsureV8Initialized();
@@ -113,6 +132,9 @@ int Build(const char* output_path) {
       }
       if (!WarmUp(isolate, context, internals.As<v8::Object>())) {
         return Fail(isolate, try_catch, "warm-up invocation");
+      }
+      if (!HashOneCharacterStrings(context)) {
+        return Fail(isolate, try_catch, "hashing one-character strings");
       }
       if (creator.AddData(context, internals.As<v8::Object>()) != kRuntimeInternalsIndex) {
         std::fprintf(stderr, "hearth-snapshot-tool: unexpected snapshot data index\n");

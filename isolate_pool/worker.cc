@@ -36,7 +36,7 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
     : policy_(options),
       parked_(options->max_parked_per_function,
               [this](std::unique_ptr<Invocation> expired) {
-                if (expired->cancelled && expired->cancelled()) {
+                if (expired->cancelled()) {
                   return std::move(expired->done)(absl::CancelledError(
                       "the caller cancelled the invocation before it started"));
                 }
@@ -66,6 +66,10 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
       });
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
+  context_.cancel_running = [this](std::shared_ptr<CancelToken> token) {
+    // The token travels along, so that the address compared is still its own.
+    thread_->Post([this, token = std::move(token)] { CancelRunning(token.get()); });
+  };
   thread_->Post([this] {
     parked_.Start(context_.loop);
     ScheduleRefill();
@@ -288,7 +292,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
     return AnswerUnrun(std::move(invocation), v1::OUTCOME_TIMEOUT,
                        "the invocation's deadline passed while it was queued");
   }
-  if (invocation->cancelled && invocation->cancelled()) {
+  if (invocation->cancelled()) {
     return std::move(invocation->done)(
         absl::CancelledError("the caller cancelled the invocation before it started"));
   }
@@ -442,6 +446,16 @@ void Worker::MaybeReplenish(std::shared_ptr<const FunctionSpec> spec) {
     KeepIdle(*std::move(isolate));
     EnforceMemoryBudget();
   });
+}
+
+void Worker::CancelRunning(const CancelToken* token) {
+  assert(thread_->IsLoopThread());
+  FunctionIsolate* running = nullptr;
+  for (const auto& [raw, isolate] : busy_) {
+    if (isolate->Runs(token)) running = raw;
+  }
+  // Outside the loop: ending it moves the isolate out of busy_.
+  if (running != nullptr) running->Cancel();
 }
 
 void Worker::OnIsolateFinished(FunctionIsolate* isolate, bool reusable) {

@@ -77,6 +77,8 @@ class Worker {
   static void OnSweepTimer(uv_timer_t* timer);
   void KeepIdle(std::unique_ptr<FunctionIsolate> isolate);
   void OnIsolateFinished(FunctionIsolate* isolate, bool reusable);
+  // Ends the running invocation holding `token`, if it still runs here.
+  void CancelRunning(const CancelToken* token);
   bool BusyHere(const std::string& name) const;
   // Holds an invocation until one of its function's isolates here is free, or refuses it
   // (RESOURCE_EXHAUSTED) when none will come free here or too many are waiting.

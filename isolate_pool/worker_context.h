@@ -8,6 +8,10 @@
 #include <time.h>
 #include <uv.h>
 
+#include <functional>
+#include <memory>
+
+#include "isolate_pool/cancel_token.h"
 #include "isolate_pool/execution_watchdog.h"
 #include "isolate_pool/isolate_pool_options.h"
 
@@ -19,6 +23,9 @@ struct WorkerContext {
   clockid_t cpu_clock = 0;  // The worker thread's CPU clock.
   ExecutionWatchdog* watchdog = nullptr;
   const IsolatePoolOptions* options = nullptr;
+  // Any thread: asks the worker's loop to end the running invocation holding `token` (its
+  // caller cancelled). Empty where nothing runs invocations (the snapshot builder).
+  std::function<void(std::shared_ptr<CancelToken> token)> cancel_running;
 };
 
 }  // namespace hearth

@@ -87,6 +87,9 @@ std::vector<HostileCase> Cases() {
       {.file = "alloc_json_stringify.js", .allowed = kMemory},
       {.file = "alloc_split_huge.js", .allowed = kMemory},
       {.file = "alloc_array_from_length.js", .allowed = kMemory},
+      // The serializer's buffer is counted with the function's ArrayBuffers.
+      {.file = "alloc_structured_clone.js",
+       .allowed = {v1::OUTCOME_MEMORY_LIMIT, v1::OUTCOME_USER_ERROR}},
       // 24 MB more per invocation under 64 MB: the isolate at the limit is replaced.
       {.file = "alloc_global_leak.js", .allowed = {v1::OUTCOME_OK, v1::OUTCOME_MEMORY_LIMIT}},
       // CPU, including after the response and inside built-ins.
@@ -110,6 +113,11 @@ std::vector<HostileCase> Cases() {
        .cpu_ms = 200},
       {.file = "wedge_atomics_wait.js", .allowed = {v1::OUTCOME_USER_ERROR}},
       {.file = "wedge_promise_never.js", .allowed = {v1::OUTCOME_TIMEOUT}, .timeout_ms = 200},
+      // Timers: the loop keeps turning between them, and an invocation's end cancels them.
+      {.file = "timer_interval_flood.js", .allowed = {v1::OUTCOME_TIMEOUT}, .timeout_ms = 300},
+      {.file = "timer_zero_recursion.js", .allowed = {v1::OUTCOME_TIMEOUT}, .timeout_ms = 300},
+      {.file = "timer_background_spin.js", .allowed = {v1::OUTCOME_OK}, .cpu_ms = 50},
+      {.file = "timer_hoard.js", .allowed = {v1::OUTCOME_USER_ERROR, v1::OUTCOME_MEMORY_LIMIT}},
       {.file = "stack_overflow.js", .allowed = {v1::OUTCOME_USER_ERROR}},
       {.file = "stack_overflow_in_error.js",
        .allowed = {v1::OUTCOME_USER_ERROR, v1::OUTCOME_CPU_LIMIT}},

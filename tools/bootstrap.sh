@@ -2,7 +2,8 @@
 # Installs everything Hearth needs to build, test and benchmark on Debian 12.
 # Idempotent; run as root (or with sudo available). V8 comes from Debian's libnode:
 # through apt when apt allows it, otherwise unpacked into third_party/libnode (git-ignored),
-# which cmake/FindV8.cmake looks at first.
+# which cmake/FindV8.cmake looks at first. The npm packages the runtime is built from
+# (sdk/runtime/npm/README.md) are installed by npm ci into third_party/npm (git-ignored).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +18,7 @@ packages=(
   libuv1-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev libseccomp-dev strace
+  libicu-dev
   clang-format clang-tidy
 )
 
@@ -59,6 +61,43 @@ if ! have_system_v8 && ! have_private_v8; then
     for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$prefix"; done
     # libnode-dev's libnode.so symlink points at the versioned library we just unpacked.
     have_private_v8 || { echo "bootstrap: unpacking libnode failed" >&2; exit 1; }
+  fi
+fi
+
+# npm packages (sdk/runtime/npm): installed exactly as package-lock.json pins them (version
+# and integrity), again only when the lock changed. Any node >= 18 will do; Debian's nodejs
+# and npm where the machine has none.
+npm_src="${repo_root}/sdk/runtime/npm"
+npm_dir="${repo_root}/third_party/npm"
+if ! cmp -s "${npm_src}/package-lock.json" "${npm_dir}/node_modules/.hearth-package-lock.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_update
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  rm -rf "$npm_dir"
+  mkdir -p "$npm_dir"
+  cp "${npm_src}/package.json" "${npm_src}/package-lock.json" "$npm_dir/"
+  (cd "$npm_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  # Written last: its presence says the install finished (sdk/runtime/CMakeLists.txt checks).
+  cp "${npm_src}/package-lock.json" "${npm_dir}/node_modules/.hearth-package-lock.json"
+  echo "bootstrap: npm packages installed into ${npm_dir}"
+fi
+
+# TypeScript for the typecheck test (tools/typecheck/README.md): installed by npm ci into
+# tools/typecheck/node_modules (git-ignored) exactly as package-lock.json pins it, again only
+# when the lock changed. Not fatal: without it that test reports itself skipped, saying how.
+tc_dir="${repo_root}/tools/typecheck"
+if ! cmp -s "${tc_dir}/package-lock.json" "${tc_dir}/node_modules/.hearth-package-lock.json"; then
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_update
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || true
+  fi
+  if (cd "$tc_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+    # Written last: its presence says the install finished.
+    cp "${tc_dir}/package-lock.json" "${tc_dir}/node_modules/.hearth-package-lock.json"
+    echo "bootstrap: TypeScript installed into ${tc_dir}/node_modules"
+  else
+    echo "bootstrap: TypeScript could not be installed; the typecheck test will be skipped" >&2
   fi
 fi
 echo "bootstrap: ok"

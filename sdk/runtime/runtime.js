@@ -14,6 +14,12 @@
 //   native.brand(value) -> kBrand* below, or 0      which built-in `value` really is
 //   native.moduleGlobals() -> [[module, [global]]]  the lazily loaded modules (section
 //   native.loadModule(name) -> factory              "Runtime modules" below)
+//   native.domainToASCII(domain, beStrict)          the URL Standard's "domain to ASCII"
+//     -> string, or null for an invalid domain      through ICU's UTS #46 (for modules/url.js)
+//   native.* for the modules: performanceNow, performanceTimeOrigin (performance.js);
+//   randomFill, randomUUID, digest, hmac, hmacVerify (crypto.js); structuredClone,
+//   domExceptionBase (structured_clone.js, domexception.js); base64Encode, base64Decode
+//   (base64.js). Each says what it does in its header under isolate_pool/.
 //
 //   internals.checkHandler(defaultExport) -> null, or a string saying why it cannot serve
 //   internals.invoke(handler, method, url, flatHeaders, body, env, done)
@@ -43,7 +49,7 @@
     freeze: ObjectFreeze,
   } = Object;
   const ObjectPrototypeHasOwnProperty = uncurryThis(ObjectPrototype.hasOwnProperty);
-  const { apply: ReflectApply, ownKeys: ReflectOwnKeys } = Reflect;
+  const { apply: ReflectApply, construct: ReflectConstruct, ownKeys: ReflectOwnKeys } = Reflect;
   const ArrayIsArray = Array.isArray;
   const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
   const ArrayPrototypeSort = uncurryThis(Array.prototype.sort);
@@ -1493,7 +1499,7 @@
     __proto__: null,
     uncurryThis, getterOf, ObjectPrototype, ObjectCreate, ObjectDefineProperty, ObjectIs,
     ObjectGetOwnPropertyDescriptor, ObjectGetPrototypeOf, ObjectSetPrototypeOf, ObjectFreeze,
-    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectOwnKeys, ArrayIsArray,
+    ObjectPrototypeHasOwnProperty, ReflectApply, ReflectConstruct, ReflectOwnKeys, ArrayIsArray,
     ArrayPrototypeJoin, ArrayPrototypeSort, StringCtor, StringFromCharCode,
     StringPrototypeCharCodeAt, StringPrototypeSlice, StringPrototypeIncludes,
     StringPrototypeIndexOf, StringPrototypeToLowerCase, StringPrototypeToUpperCase,
@@ -1522,13 +1528,25 @@
   }
 
   // What a module's factory gets. Helpers are shared rather than copied per module.
+  // Set by modules/timers.js when it loads: how the host's timer events reach it.
+  let timerHooks = null;
+
   const rt = ObjectFreeze({
     __proto__: null,
     primordials,
+    native,
     require: requireModule,
     loaded: (name) => loadedModules[name] ?? null, // without loading it
+    setTimerHooks(hooks) { timerHooks = hooks; },
+    // An exception nobody can catch (a timer's or a microtask's callback threw): reported on
+    // the console, as a browser reports it, and the invocation goes on.
+    reportException(error) {
+      const text = describeError(error);
+      nativeLog('error', StringPrototypeSlice(text, 0, 9) === 'Uncaught ' ? text : `Uncaught ${text}`);
+    },
     utf8Encode,
     utf8Decode: nativeUtf8Decode,
+    domainToASCII: native.domainToASCII,
     newList, append, isObject, hasOwn, attempt, plural,
     resolvedPromise, rejectedPromise, tryNativeThen,
     toUSVString, toByteString, toDictionary, member, webidlClass,
@@ -1931,24 +1949,15 @@
     return newRequest(method, toUSVString(url), newHeaders(list, 'immutable'), newBody(bytes));
   }
 
-  function createExecutionContext() {
-    const pending = newList(); // kept for when the host learns to wait for them
+  // ctx of one invocation. waitUntil work goes on after the response, within the
+  // invocation's limits; `track` follows each promise until it settles.
+  function createExecutionContext(track) {
     return {
       waitUntil(promise) {
-        append(pending, promise);
-        swallowRejection(promise);
+        track(promise);
       },
       passThroughOnException() {}, // there is no origin to fall back to yet
     };
-  }
-
-  // Marks a rejection of `value` as handled, so it is not reported as unhandled.
-  function swallowRejection(value) {
-    if (!isObject(value) || tryNativeThen(value, noop, noop)) return;
-    attempt(() => {
-      const then = value.then;
-      if (typeof then === 'function') ReflectApply(then, value, [noop, noop]);
-    });
   }
 
   // A header list flattened to [name, value, ...] in iteration order.
@@ -2044,6 +2053,17 @@
 
   function invoke(handler, method, url, headers, body, env, done) {
     let called = false;
+    // ctx.waitUntil promises not settled yet; done(3) tells the host when none is left after
+    // the response, so that the invocation can end (and its timers be cancelled).
+    let pending = 0;
+    let ended = false;
+    const endIfIdle = () => {
+      if (!called || pending !== 0 || ended) return;
+      ended = true;
+      try {
+        done(3);
+      } catch {}
+    };
     const finish = (kind, first, second, third) => {
       if (called) return;
       called = true;
@@ -2051,11 +2071,26 @@
         if (kind === 0) done(0, first, second, third);
         else done(kind, first);
       } catch {} // the host's callback failed; it still must not be called twice
+      endIfIdle();
+    };
+    const track = (promise) => {
+      if (ended) return; // too late: the invocation is over
+      pending++;
+      let settled = false;
+      const settle = () => {
+        if (settled) return;
+        settled = true;
+        pending--;
+        endIfIdle();
+      };
+      if (!tryNativeThen(promise, settle, settle)) {
+        tryNativeThen(resolvedPromise(promise), settle, settle);
+      }
     };
     let result;
     try {
       const request = incomingRequest(method, url, headers, body);
-      const ctx = createExecutionContext();
+      const ctx = createExecutionContext(track);
       if (typeof handler === 'function') {
         result = ReflectApply(handler, undefined, [request, env, ctx]);
       } else {
@@ -2071,5 +2106,14 @@
     settleResult(result, 0, false, finish);
   }
 
-  return { invoke, checkHandler };
+  // The host's timer events (see isolate_pool/timer_queue.h): a due timer, and the end of
+  // an invocation, whose timers are all cancelled.
+  function runTimer(id) {
+    if (timerHooks !== null) timerHooks.run(id);
+  }
+  function clearTimers() {
+    if (timerHooks !== null) timerHooks.clear();
+  }
+
+  return { invoke, checkHandler, runTimer, clearTimers };
 })

@@ -898,3 +898,47 @@ test('tee and pipeTo do not call the global constructors', async () => {
   await branches[0].pipeTo(ws);
   await branches[1].cancel();
 });
+
+// ----- AbortSignal -----
+
+test('pipeTo: an aborted signal aborts the destination and cancels the source', async () => {
+  let abortReason, cancelReason;
+  const source = new ReadableStream({ cancel(reason) { cancelReason = reason; } });
+  const dest = new WritableStream({ abort(reason) { abortReason = reason; } });
+  const controller = new AbortController();
+  controller.abort();
+  const error = await source.pipeTo(dest, { signal: controller.signal }).catch((e) => e);
+  assert(error instanceof DOMException && error.name === 'AbortError', String(error));
+  assert(abortReason === error && cancelReason === error);
+
+  const later = new AbortController();
+  const written = [];
+  let pull = 0;
+  const slow = new ReadableStream({
+    pull(c) {
+      if (++pull === 3) later.abort('stop');
+      c.enqueue(pull);
+    },
+  });
+  const sink = new WritableStream({ write(chunk) { written.push(chunk); } });
+  assertEquals(await slow.pipeTo(sink, { signal: later.signal, preventCancel: true })
+    .catch((e) => e), 'stop');
+  assert(!slow.locked, 'the source is released');
+  assert(written.length >= 2);
+  await assertRejects(() => slow.pipeTo(new WritableStream(), { signal: {} }), TypeError);
+});
+
+test('WritableStreamDefaultController.signal aborts with the abort reason', async () => {
+  let signal;
+  const ws = new WritableStream({
+    start(controller) { signal = controller.signal; },
+    write() { return new Promise(() => {}); },
+  });
+  assert(signal instanceof AbortSignal);
+  const writer = ws.getWriter();
+  writer.write('x').catch(() => {});
+  await microtasks();
+  assertEquals(signal.aborted, false);
+  writer.abort('reason').catch(() => {});
+  assertEquals([signal.aborted, signal.reason], [true, 'reason']);
+});

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Resident memory per warm hello-world isolate: starts an agent, reads its RSS, deploys N
-# copies of examples/hello.js under distinct names (each keeps one warm isolate), invokes
-# each once, reads RSS again.
-#   tools/bench/isolate_rss.sh [N] [build dir]
+# copies of examples/hello.js (or FILE) under distinct names (each keeps one warm isolate),
+# invokes each once, reads RSS again.
+#   tools/bench/isolate_rss.sh [N] [build dir] [FILE]
 set -euo pipefail
 count="${1:-200}"
 bin="${2:-build/release}/bin"
+file="${3:-examples/hello.js}"
 coproc agent { exec "$bin/hearth-agent" --grpc-listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 \
   --reserve-per-worker 0 2>/dev/null; }
 trap 'kill "$agent_PID" 2>/dev/null || true' EXIT
@@ -15,11 +16,11 @@ ctl=("$bin/hearthctl" --agent "$target")
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$agent_PID/status"; }
 
 # One function first, so that V8's per-process set-up is not counted per isolate.
-"${ctl[@]}" deploy warmup examples/hello.js >/dev/null
+"${ctl[@]}" deploy warmup "$file" >/dev/null
 "${ctl[@]}" invoke warmup >/dev/null
 before=$(rss_kib)
 for i in $(seq "$count"); do
-  "${ctl[@]}" deploy "hello$i" examples/hello.js >/dev/null
+  "${ctl[@]}" deploy "hello$i" "$file" >/dev/null
   "${ctl[@]}" invoke "hello$i" >/dev/null
 done
 after=$(rss_kib)

@@ -5,7 +5,7 @@
 (function hearthDOMException(rt) {
   const {
     ObjectDefineProperty, ObjectSetPrototypeOf, ErrorPrototype, ErrorCaptureStackTrace,
-    TypeErrorCtor, SymbolToStringTag, ObjectFreeze,
+    TypeErrorCtor, ObjectFreeze, ReflectConstruct,
   } = rt.primordials;
 
   // The legacy code of each error name that has one (WebIDL's error names table).
@@ -29,29 +29,63 @@
     'DATA_CLONE_ERR',
   ];
 
-  class DOMException {
+  // An instance is a host object (made by native.domExceptionBase(): two internal fields
+  // holding its name and message), so that structuredClone's serializer hands it to
+  // isolate_pool/structured_clone_binding.cc, which clones it as a DOMException, as HTML
+  // says ([Serializable]). Plain JavaScript objects would clone to {}.
+  const HostBase = rt.native.domExceptionBase();
+
+  // The brand and the fields JavaScript reads: private fields added to the host object by
+  // returning it from a base constructor ("stamping").
+  class Stamp {
+    constructor(object) {
+      return object;
+    }
+  }
+  let isDOMException, nameOf, messageOf;
+  // For structuredClone: completes a DOMException the deserializer made (native, with the
+  // internal fields and the prototype already).
+  const adoptDOMException = (object, name, message) => {
+    new Fields(object, name, message);
+  };
+  class Fields extends Stamp {
     #name;
     #message;
+    constructor(object, name, message) {
+      super(object);
+      this.#name = name;
+      this.#message = message;
+    }
+    static {
+      isDOMException = (value) => typeof value === 'object' && value !== null && #name in value;
+      nameOf = (value) => value.#name;
+      messageOf = (value) => value.#message;
+    }
+  }
 
+  class DOMException {
     constructor(message = '', name = 'Error') {
-      this.#message = rt.toUSVString(message);
-      this.#name = rt.toUSVString(name);
-      ErrorCaptureStackTrace(this, DOMException);
+      message = rt.toUSVString(message);
+      name = rt.toUSVString(name);
+      const self = ReflectConstruct(HostBase, [name, message], new.target);
+      new Fields(self, name, message);
+      ErrorCaptureStackTrace(self, DOMException);
+      return self;
     }
 
     get name() {
-      if (!(#name in this)) throw new TypeErrorCtor('Illegal invocation');
-      return this.#name;
+      if (!isDOMException(this)) throw new TypeErrorCtor('Illegal invocation');
+      return nameOf(this);
     }
 
     get message() {
-      if (!(#name in this)) throw new TypeErrorCtor('Illegal invocation');
-      return this.#message;
+      if (!isDOMException(this)) throw new TypeErrorCtor('Illegal invocation');
+      return messageOf(this);
     }
 
     get code() {
-      if (!(#name in this)) throw new TypeErrorCtor('Illegal invocation');
-      return codes[this.#name] ?? 0;
+      if (!isDOMException(this)) throw new TypeErrorCtor('Illegal invocation');
+      return codes[nameOf(this)] ?? 0;
     }
   }
   ObjectSetPrototypeOf(DOMException.prototype, ErrorPrototype);
@@ -61,5 +95,5 @@
     ObjectDefineProperty(DOMException, constants[i], descriptor);
     ObjectDefineProperty(DOMException.prototype, constants[i], descriptor);
   }
-  return { DOMException };
+  return { DOMException, adoptDOMException };
 })
