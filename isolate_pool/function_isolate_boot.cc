@@ -95,6 +95,11 @@ void FunctionIsolate::CreateIsolate(v8::StartupData* blob) {
   isolate_->SetData(kConsoleSinkSlot, static_cast<ConsoleSink*>(&console_));
   StartIsolateClock(clock_);
   isolate_->SetData(kIsolateClockSlot, &clock_);
+  if (worker_.options != nullptr) {
+    // Read by native.responseBodyLimit (body_binding.h); the options outlive the isolate.
+    isolate_->SetData(kResponseBodyLimitSlot,
+                      const_cast<size_t*>(&worker_.options->max_response_body_bytes));
+  }
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   // A worker thread serves many functions, as a browser's main thread serves a page's
   // tasks: blocking it is not for one function to do (Atomics.wait throws a TypeError).

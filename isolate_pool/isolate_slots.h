@@ -14,6 +14,9 @@ inline constexpr uint32_t kConsoleSinkSlot = 0;
 inline constexpr uint32_t kIsolateClockSlot = 1;
 // TimerQueue* of the invocation running now (timer_binding.h); null when none runs.
 inline constexpr uint32_t kTimerQueueSlot = 2;
+// const size_t* (body_binding.h): the most bytes a response body may have, which the
+// runtime enforces while it reads a stream body; null in isolates that serve no invocations.
+inline constexpr uint32_t kResponseBodyLimitSlot = 3;
 
 }  // namespace hearth
 

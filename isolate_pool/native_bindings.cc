@@ -16,9 +16,10 @@
 #include <memory>
 #include <string>
 
-#include "isolate_pool/idna_binding.h"
 #include "isolate_pool/base64_binding.h"
+#include "isolate_pool/body_binding.h"
 #include "isolate_pool/crypto_binding.h"
+#include "isolate_pool/idna_binding.h"
 #include "isolate_pool/performance_binding.h"
 #include "isolate_pool/runtime_module_binding.h"
 #include "isolate_pool/structured_clone_binding.h"
@@ -173,6 +174,9 @@ constexpr NativeMethod kNativeMethods[] = {
     {"domExceptionBase", &DOMExceptionBase},
     {"base64Encode", &Base64Encode},
     {"base64Decode", &Base64Decode},
+    {"transferArrayBuffer", &TransferArrayBuffer},
+    {"isDetachedBuffer", &IsDetachedBuffer},
+    {"responseBodyLimit", &ResponseBodyLimit},
 };
 
 // Callbacks the methods above put into the heap themselves (function templates), which a

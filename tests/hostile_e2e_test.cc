@@ -65,6 +65,13 @@ void LogsAreCapped(const v1::InvokeResponse& response) {
   EXPECT_THAT(response.report().logs(response.report().logs_size() - 1), HasSubstr("truncated"));
 }
 
+// A stream body cut at the response-size cap says so.
+void BodyCapIsNamed(const v1::InvokeResponse& response) {
+  if (response.outcome() == v1::OUTCOME_BAD_RESPONSE) {
+    EXPECT_THAT(response.error(), HasSubstr("the limit is"));
+  }
+}
+
 std::vector<HostileCase> Cases() {
   return {
       // Allocation failures in every shape: none may abort the process.
@@ -138,6 +145,14 @@ std::vector<HostileCase> Cases() {
        .memory_mb = 128,
        .check = &LogsAreCapped},
       {.file = "code_from_string.js", .allowed = {v1::OUTCOME_USER_ERROR}},
+      // Stream response bodies: read under the function's limits, with the response-size
+      // cap enforced while reading (a stream that never stops is cut there, not at the end).
+      {.file = "stream_body_never_ends.js", .allowed = {v1::OUTCOME_TIMEOUT}, .timeout_ms = 200},
+      {.file = "stream_body_spins.js", .allowed = kCpu, .cpu_ms = 50},
+      {.file = "stream_body_unbounded.js",
+       .allowed = {v1::OUTCOME_BAD_RESPONSE, v1::OUTCOME_MEMORY_LIMIT},
+       .check = &BodyCapIsNamed},
+      {.file = "stream_body_unbounded_queue.js", .allowed = kMemory},
   };
 }
 

@@ -111,6 +111,13 @@
   const DataViewPrototypeGetBuffer = getterOf(DataView.prototype, 'buffer');
   const DataViewPrototypeGetByteOffset = getterOf(DataView.prototype, 'byteOffset');
   const DataViewPrototypeGetByteLength = getterOf(DataView.prototype, 'byteLength');
+  const SymbolAsyncIterator = Symbol.asyncIterator;
+  const FunctionPrototypeSymbolHasInstance = uncurryThis(Function.prototype[Symbol.hasInstance]);
+  const MathRandom = Math.random;
+  const typedArrayConstructors = ObjectFreeze({
+    __proto__: null, Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array,
+    Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+  });
 
   const { utf8Encode, utf8Decode: nativeUtf8Decode, log: nativeLog } = native;
 
@@ -1015,24 +1022,41 @@
 
   // ===== Fetch: bodies =====================================================================
   //
-  // A body is { bytes: Uint8Array | null, used }. The bytes are the runtime's own copy and
-  // never handed out, so clones share them. There is no `body` getter yet: it returns a
-  // ReadableStream, which comes with streams.
+  // A body is { bytes: Uint8Array | null, stream: ReadableStream | null, used }: bytes (the
+  // runtime's own copy, never handed out, so clones share them) until a stream is asked
+  // for, then the stream. Streams, Blob, FormData and URLSearchParams are modules/body.js's,
+  // loaded only when one of them is involved.
 
   const kBodyUsed = 'Body has already been used. It can only be used once.';
-  const newBody = (bytes) => ({ bytes, used: false });
+  const newBody = (bytes) => ({ bytes, stream: null, used: false });
+  const bodyModule = () => requireModule('body');
+  // Fetch's "unusable" (disturbed or locked), and "disturbed" (the bodyUsed attribute).
+  const bodyUnusable = (body) => (body.stream !== null ? bodyModule().unusable(body) : body.used);
+  const bodyUsed = (body) => (body.stream !== null ? bodyModule().disturbed(body) : body.used);
+  const hasBody = (body) => body.bytes !== null || body.stream !== null;
+  const bodyStream = (body) => (hasBody(body) ? bodyModule().stream(body) : null);
 
-  // Fetch's "extract a body": { bytes, type }. Blob, FormData, URLSearchParams and
-  // ReadableStream do not exist yet, so other objects take the union's string arm.
+  // Fetch's "extract a body": a body with its `type`. An object goes to the body module
+  // only once a module that makes Blobs, FormData, streams or URLSearchParams is loaded.
   function extractBody(value) {
     const bytes = typeof value === 'string' ? null : bufferSourceBytes(value);
-    if (bytes !== null) return { bytes: copyBytes(bytes), type: null };
-    return { bytes: utf8Encode(toUSVString(value)), type: 'text/plain;charset=UTF-8' };
+    if (bytes !== null) return { bytes: copyBytes(bytes), stream: null, used: false, type: null };
+    if (isObject(value) && (loadedModules.blob !== undefined ||
+        loadedModules.formdata !== undefined || loadedModules.streams !== undefined ||
+        loadedModules.url !== undefined)) {
+      const extracted = bodyModule().extract(value);
+      if (extracted !== null) return extracted;
+    }
+    const text = utf8Encode(toUSVString(value));
+    return { bytes: text, stream: null, used: false, type: 'text/plain;charset=UTF-8' };
   }
 
-  function consumeBody(body, kind) {
+  function consumeBody(body, kind, headers) {
     try {
-      if (body.used) throw new TypeErrorCtor(kBodyUsed);
+      if (bodyUnusable(body)) throw new TypeErrorCtor(kBodyUsed);
+      if (body.stream !== null || kind === 'blob' || kind === 'formData') {
+        return bodyModule().consume(body, kind, headersList(headers));
+      }
       const bytes = body.bytes;
       if (bytes !== null) body.used = true; // a null body is never disturbed
       if (kind === 'text' || kind === 'json') {
@@ -1044,6 +1068,22 @@
     } catch (error) {
       return rejectedPromise(error);
     }
+  }
+
+  // clone(): the same bytes, or the stream teed.
+  const cloneBody = (body) =>
+    (body.stream !== null ? bodyModule().clone(body) : newBody(body.bytes));
+
+  // respond() with a stream body: read to its end, the body cap enforced as chunks come.
+  function sendStreamBody(response, finish) {
+    const { status, headers, body } = responseParts(response);
+    const flat = flatHeaders(headersIterationList(headers));
+    bodyModule().collectResponse(body.stream, native.responseBodyLimit(), {
+      __proto__: null,
+      done: (bytes) => finish(0, status, flat, bytes),
+      bad: (message) => finish(2, message),
+      threw: (error) => finish(1, describeError(error)),
+    });
   }
 
   // A clone's headers: the same list, and immutable if the original's are.
@@ -1089,7 +1129,7 @@
       };
       describeRequest = (value) => (isObject(value) && #body in value
         ? [['method', value.#method], ['url', value.#url], ['headers', value.#headers],
-          ['bodyUsed', value.#body.used]]
+          ['bodyUsed', bodyUsed(value.#body)]]
         : null);
     }
 
@@ -1101,11 +1141,11 @@
       const source = isObject(input) && #body in input ? input : null;
       const dictionary = toDictionary(init, 'RequestInit');
       const initBody = member(dictionary, 'body');
+      const initDuplex = member(dictionary, 'duplex');
       const initHeaders = member(dictionary, 'headers');
       const initMethod = member(dictionary, 'method');
-      if (source !== null && source.#body.used) {
-        throw new TypeErrorCtor(
-          'Cannot construct a Request with a Request object that has already been used.');
+      if (initDuplex !== undefined && toUSVString(initDuplex) !== 'half') {
+        throw new TypeErrorCtor(`'${toUSVString(initDuplex)}' is not a valid RequestDuplex`);
       }
       let method = source !== null ? source.#method : 'GET';
       if (initMethod !== undefined) {
@@ -1118,42 +1158,63 @@
       const headers = initHeaders !== undefined || source === null ? new Headers(initHeaders)
         : newHeaders(copyHeaderList(headersList(source.#headers)), 'none');
       const hasInitBody = initBody !== undefined && initBody !== null;
-      const inheritsBody = !hasInitBody && source !== null && source.#body.bytes !== null;
-      if ((hasInitBody || inheritsBody) && (method === 'GET' || method === 'HEAD')) {
+      const sourceHasBody = source !== null && hasBody(source.#body);
+      if ((hasInitBody || sourceHasBody) && (method === 'GET' || method === 'HEAD')) {
         throw new TypeErrorCtor('Request with GET/HEAD method cannot have body.');
       }
-      let bytes = null;
+      let body = newBody(null);
       if (hasInitBody) {
         const extracted = extractBody(initBody);
         addContentType(headers, extracted.type);
-        bytes = extracted.bytes;
-      } else if (inheritsBody) {
-        bytes = source.#body.bytes;
-        source.#body.used = true; // the body moves to the new request
+        if (extracted.stream !== null && initDuplex === undefined) {
+          throw new TypeErrorCtor("Failed to construct 'Request': The duplex member must be " +
+            'specified for a request with a streaming body');
+        }
+        body = extracted;
+      } else if (sourceHasBody) {
+        body = Request.#takeBody(source);
       }
       this.#method = method;
       this.#url = source !== null ? source.#url : toUSVString(input);
       this.#headers = headers;
-      this.#body = newBody(bytes);
+      this.#body = body;
+    }
+
+    // Fetch's "create a proxy" of a source request's body: it moves; the source's is used.
+    static #takeBody(source) {
+      if (bodyUnusable(source.#body)) {
+        throw new TypeErrorCtor(
+          'Cannot construct a Request with a Request object that has already been used.');
+      }
+      if (source.#body.stream !== null) return bodyModule().proxy(source.#body);
+      source.#body.used = true;
+      return newBody(source.#body.bytes);
     }
 
     get method() { return this.#method; }
     get url() { return this.#url; }
     get headers() { return this.#headers; }
-    get bodyUsed() { return this.#body.used; }
+    get body() { return bodyStream(this.#body); }
+    get bodyUsed() { return bodyUsed(this.#body); }
+    get duplex() {
+      this.#body; // brand check
+      return 'half';
+    }
 
-    text() { return consumeBody(this.#body, 'text'); }
-    json() { return consumeBody(this.#body, 'json'); }
-    arrayBuffer() { return consumeBody(this.#body, 'arrayBuffer'); }
-    bytes() { return consumeBody(this.#body, 'bytes'); }
+    text() { return consumeBody(this.#body, 'text', this.#headers); }
+    json() { return consumeBody(this.#body, 'json', this.#headers); }
+    arrayBuffer() { return consumeBody(this.#body, 'arrayBuffer', this.#headers); }
+    bytes() { return consumeBody(this.#body, 'bytes', this.#headers); }
+    blob() { return consumeBody(this.#body, 'blob', this.#headers); }
+    formData() { return consumeBody(this.#body, 'formData', this.#headers); }
 
     clone() {
-      if (this.#body.used) {
+      if (bodyUnusable(this.#body)) {
         throw new TypeErrorCtor(
           "Failed to execute 'clone' on 'Request': Request body is already used");
       }
       const headers = copyHeaders(this.#headers);
-      return newRequest(this.#method, this.#url, headers, newBody(this.#body.bytes));
+      return newRequest(this.#method, this.#url, headers, cloneBody(this.#body));
     }
   }
   webidlClass(Request, 'Request');
@@ -1194,7 +1255,7 @@
       describeResponse = (value) => (isObject(value) && #body in value
         ? [['status', value.#status], ['statusText', value.#statusText],
           ['headers', value.#headers], ['ok', value.#status >= 200 && value.#status <= 299],
-          ['bodyUsed', value.#body.used]]
+          ['bodyUsed', bodyUsed(value.#body)]]
         : null);
     }
 
@@ -1229,7 +1290,7 @@
       response.#status = status;
       response.#statusText = statusText;
       response.#headers = headers;
-      response.#body = newBody(extracted === null ? null : extracted.bytes);
+      response.#body = extracted ?? newBody(null);
     }
 
     static #create(status, headers, type) {
@@ -1261,7 +1322,8 @@
       const text = JSONStringify(data);
       if (text === undefined) throw new TypeErrorCtor('Value is not JSON serializable');
       const response = new Response(kInternal);
-      Response.#initialize(response, init, { bytes: utf8Encode(text), type: 'application/json' });
+      Response.#initialize(response, init,
+        { bytes: utf8Encode(text), stream: null, used: false, type: 'application/json' });
       return response;
     }
 
@@ -1279,21 +1341,24 @@
     get ok() { return this.#status >= 200 && this.#status <= 299; }
     get statusText() { return this.#statusText; }
     get headers() { return this.#headers; }
-    get bodyUsed() { return this.#body.used; }
+    get body() { return bodyStream(this.#body); }
+    get bodyUsed() { return bodyUsed(this.#body); }
 
-    text() { return consumeBody(this.#body, 'text'); }
-    json() { return consumeBody(this.#body, 'json'); }
-    arrayBuffer() { return consumeBody(this.#body, 'arrayBuffer'); }
-    bytes() { return consumeBody(this.#body, 'bytes'); }
+    text() { return consumeBody(this.#body, 'text', this.#headers); }
+    json() { return consumeBody(this.#body, 'json', this.#headers); }
+    arrayBuffer() { return consumeBody(this.#body, 'arrayBuffer', this.#headers); }
+    bytes() { return consumeBody(this.#body, 'bytes', this.#headers); }
+    blob() { return consumeBody(this.#body, 'blob', this.#headers); }
+    formData() { return consumeBody(this.#body, 'formData', this.#headers); }
 
     clone() {
-      if (this.#body.used) {
+      if (bodyUnusable(this.#body)) {
         throw new TypeErrorCtor(
           "Failed to execute 'clone' on 'Response': Response body is already used");
       }
       const response = Response.#create(this.#status, copyHeaders(this.#headers), this.#type);
       response.#statusText = this.#statusText;
-      response.#body = newBody(this.#body.bytes);
+      response.#body = cloneBody(this.#body);
       return response;
     }
   }
@@ -1447,6 +1512,9 @@
     TypedArrayPrototype, TypedArrayPrototypeGetBuffer, TypedArrayPrototypeGetByteOffset,
     TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetTag,
     TypedArrayPrototypeSet, ArrayBufferIsView, ArrayBufferPrototypeGetByteLength,
+    SymbolAsyncIterator, DataViewPrototypeGetBuffer,
+    DataViewPrototypeGetByteOffset, DataViewPrototypeGetByteLength,
+    FunctionPrototypeSymbolHasInstance, MathRandom,
   });
 
   const loadedModules = ObjectCreate(null);
@@ -1468,6 +1536,7 @@
     primordials,
     native,
     require: requireModule,
+    loaded: (name) => loadedModules[name] ?? null, // without loading it
     setTimerHooks(hooks) { timerHooks = hooks; },
     // An exception nobody can catch (a timer's or a microtask's callback threw): reported on
     // the console, as a browser reports it, and the invocation goes on.
@@ -1500,6 +1569,14 @@
     domException(message, name) {
       return new (requireModule('domexception').DOMException)(message, name);
     },
+    isSharedBuffer: (value) => nativeBrand(ArrayBufferIsView(value)
+      ? TypedArrayPrototypeGetTag(value) !== undefined ? TypedArrayPrototypeGetBuffer(value)
+        : DataViewPrototypeGetBuffer(value)
+      : value) === kBrandSharedArrayBuffer,
+    isUint8Array, typedArrayConstructors,
+    transferArrayBuffer: native.transferArrayBuffer,
+    isDetachedBuffer: native.isDetachedBuffer,
+    TextDecoder, TextDecoderPrototypeDecode: uncurryThis(TextDecoder.prototype.decode),
   });
 
   function defineGlobal(name, value) {
@@ -1961,6 +2038,7 @@
       if (isResponse(value)) {
         const { status, type, headers, body } = responseParts(value);
         if (type === 'error') return finish(2, `${returned} Response.error(); ${kExpected}`);
+        if (body.stream !== null) return sendStreamBody(value, finish);
         if (body.used) return finish(2, 'response body already used');
         if (body.bytes !== null) body.used = true;
         const flat = flatHeaders(headersIterationList(headers));
