@@ -1,6 +1,4 @@
-// URLSearchParams as a Fetch body (Fetch Standard, "extract a body"). Needs the `url`
-// module (URL and URLSearchParams), written on another branch: rename this file to
-// bodies_urlsearchparams.test.js once both are merged.
+// URLSearchParams as a Fetch body (Fetch Standard, "extract a body"), from the url module.
 
 test('URLSearchParams body: its serialization, as application/x-www-form-urlencoded', async () => {
   const params = new URLSearchParams([['a', '1'], ['b', 'x y'], ['\u00e9', '&=']]);
