@@ -435,14 +435,13 @@ TEST(IsolatePoolWedge, AWedgedWorkerIsReplacedAndItsPlaceKeepsServing) {
     done.WaitForNotification();
     return response;
   };
-  EXPECT_EQ(invoke().report().worker(), 0u);
-
-  // The worker marked here is not really stuck: it may still disarm its watchdog slot (the
-  // tasks after an answer), which reports it back. So only what the mark itself must do is
-  // asserted: the listener is told, and a fresh worker takes the place at once.
+  // Marked before it ran anything: a worker that is not really stuck would report itself
+  // back when it next disarms its watchdog slot.
   pool.MarkWedgedForTesting(0);
   EXPECT_GE(told.load(), 1);
-  EXPECT_FALSE(pool.Wedged(0));
+  EXPECT_FALSE(pool.Wedged(0));       // A fresh worker took its place...
+  EXPECT_TRUE(pool.ThreadWedged(0));  // ...and the wedged one is still reported.
+  EXPECT_EQ(pool.WedgedWorkers(), 1);
   ASSERT_EQ(pool.WorkerThreads(), 2);
   const v1::InvokeResponse after = invoke();
   EXPECT_EQ(after.outcome(), v1::OUTCOME_OK) << after.error();
