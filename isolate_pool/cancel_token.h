@@ -8,6 +8,7 @@
 #ifndef HEARTH_ISOLATE_POOL_CANCEL_TOKEN_H_
 #define HEARTH_ISOLATE_POOL_CANCEL_TOKEN_H_
 
+#include <memory>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -16,14 +17,17 @@
 
 namespace hearth {
 
-class CancelToken {
+class CancelToken : public std::enable_shared_from_this<CancelToken> {
  public:
+  // Runs with the token it was set on (alive: the hook is stored in it).
+  using Hook = absl::AnyInvocable<void(CancelToken& token)>;
+
   // Idempotent: the hook (if one is set) runs on the first call only.
   void Cancel() ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     if (cancelled_) return;
     cancelled_ = true;
-    if (hook_) std::exchange(hook_, nullptr)();
+    if (hook_) std::exchange(hook_, nullptr)(*this);
   }
 
   bool cancelled() const ABSL_LOCKS_EXCLUDED(mu_) {
@@ -33,7 +37,7 @@ class CancelToken {
 
   // Sets what Cancel does while the invocation runs; false (and no hook) if it was
   // cancelled already.
-  bool SetHook(absl::AnyInvocable<void()> hook) ABSL_LOCKS_EXCLUDED(mu_) {
+  bool SetHook(Hook hook) ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
     if (cancelled_) return false;
     hook_ = std::move(hook);
@@ -49,7 +53,7 @@ class CancelToken {
  private:
   mutable absl::Mutex mu_;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
-  absl::AnyInvocable<void()> hook_ ABSL_GUARDED_BY(mu_);
+  Hook hook_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace hearth

@@ -172,13 +172,13 @@ void FunctionIsolate::Start(std::unique_ptr<Invocation> invocation, bool cold, i
 
 void FunctionIsolate::WatchForCancel() {
   if (current_->cancel == nullptr || !worker_.cancel_running) return;
-  std::weak_ptr<CancelToken> weak = current_->cancel;
-  // Until the answer (Answer clears it), so the isolate and slot named here are this
-  // invocation's.
-  current_->cancel->SetHook([watchdog = worker_.watchdog, slot = worker_.worker_index,
-                             isolate = isolate_, cancel_running = worker_.cancel_running, weak] {
-    watchdog->Interrupt(slot, isolate);
-    if (std::shared_ptr<CancelToken> token = weak.lock()) cancel_running(std::move(token));
+  // Set until the answer (Answer, Cancel and the destructor clear it), so `this` is alive
+  // and its slot and isolate are this invocation's whenever the hook runs. It reads only
+  // what never changes after boot; capturing no more than `this` keeps it off the heap on
+  // the invoke path.
+  current_->cancel->SetHook([this](CancelToken& token) {
+    worker_.watchdog->Interrupt(worker_.worker_index, isolate_);
+    worker_.cancel_running(token.shared_from_this());
   });
 }
 
