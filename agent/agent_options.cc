@@ -17,7 +17,28 @@ std::variant<AgentOptions, int> ParseAgentOptions(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--metrics-listen", o.metrics_listen, "HOST:PORT serving /metrics")
       ->capture_default_str();
-  app.add_option("--http-listen", o.http_listen, "HOST:PORT of the edge HTTP listener (off)");
+  app.add_option("--http-listen", o.http.listen,
+                 "HOST:PORT of the edge HTTP listener (off; port 0: any)");
+  app.add_option("--http-max-connections", o.http.max_connections,
+                 "Open HTTP connections the agent holds; more are answered 503")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1'000'000u));
+  app.add_option("--http-max-header-bytes", o.http.max_header_bytes,
+                 "Request line and headers of one HTTP request; more: 431")
+      ->capture_default_str()
+      ->check(CLI::Range(1024u, 1u << 20));
+  app.add_option("--http-header-timeout-ms", o.http.header_timeout_ms,
+                 "Time a request's headers may take to arrive; then 408")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3'600'000u));
+  app.add_option("--http-body-timeout-ms", o.http.body_timeout_ms,
+                 "Time a request's body may take to arrive after its headers; then 408")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3'600'000u));
+  app.add_option("--http-idle-timeout-ms", o.http.idle_timeout_ms,
+                 "Time a kept-alive connection may idle, or leave its response unread")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3'600'000u));
   app.add_option("--workers", o.pool.workers, "Worker threads, one libuv loop each")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));

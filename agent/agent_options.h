@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "agent/function_spec_builder.h"
+#include "agent/http_listener_options.h"
 #include "agent/request_validation.h"
 #include "isolate_pool/isolate_pool_options.h"
 #include "scheduler/scheduler.h"
@@ -17,8 +18,7 @@ namespace hearth {
 struct AgentOptions {
   std::string grpc_listen = "127.0.0.1:7070";
   std::string metrics_listen = "127.0.0.1:9464";
-  std::string http_listen;  // Empty: off.
-  std::string state_dir;    // Empty: functions live in memory only.
+  std::string state_dir;  // Empty: functions live in memory only.
   std::string auth_token_file;
   std::string tls_cert;
   std::string tls_key;
@@ -26,6 +26,7 @@ struct AgentOptions {
   std::string log_format = "text";
   uint32_t drain_grace_ms = 10'000;
   size_t max_function_labels = 1000;
+  HttpListenerOptions http;  // http.listen empty: off.
   IsolatePoolOptions pool;
   SchedulerOptions scheduler;
   DeployCaps deploy_caps;

@@ -50,9 +50,6 @@ absl::StatusOr<std::unique_ptr<AgentServer>> AgentServer::Start(const AgentOptio
 }
 
 absl::Status AgentServer::Init(const AgentOptions& options) {
-  if (!options.http_listen.empty()) {
-    return absl::UnimplementedError("--http-listen: the edge HTTP listener is not available yet");
-  }
   std::string auth_token;
   if (!options.auth_token_file.empty()) {
     HEARTH_ASSIGN_OR_RETURN(auth_token, ReadFile(options.auth_token_file));
@@ -95,6 +92,7 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
       .request_caps = options.request_caps,
   });
   HEARTH_RETURN_IF_ERROR(Restore(options.deploy_caps));
+  if (!options.http.listen.empty()) HEARTH_RETURN_IF_ERROR(StartHttp(options));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -120,6 +118,26 @@ absl::Status AgentServer::Init(const AgentOptions& options) {
     const int wedged = pool_->WedgedWorkers();
     server_->GetHealthCheckService()->SetServingStatus(wedged == 0);
   });
+  return absl::OkStatus();
+}
+
+absl::Status AgentServer::StartHttp(const AgentOptions& options) {
+  auto context = std::make_shared<HttpEdgeContext>();
+  context->options = options.http;
+  context->caps = options.request_caps;
+  FunctionRegistry* registry = registry_.get();
+  context->deployed = [registry](const std::string& name) {
+    return registry->Find(name) != nullptr;
+  };
+  AgentService* service = service_.get();
+  context->submit = [service](const v1::InvokeRequest& request, v1::InvokeResponse* response,
+                              int64_t accepted_us, absl::AnyInvocable<void(absl::Status) &&> done,
+                              std::shared_ptr<CancelToken> cancel) {
+    return service->SubmitInvocation(request, response, accepted_us, INT64_MAX, std::move(done),
+                                     std::move(cancel), Via::kHttp);
+  };
+  HEARTH_ASSIGN_OR_RETURN(http_, HttpListener::Bind(std::move(context)));
+  http_->Start(*pool_);
   return absl::OkStatus();
 }
 
@@ -167,6 +185,7 @@ void AgentServer::Drain(uint32_t grace_ms) {
   // New deploys, undeploys and invocations are refused from here on; accepted ones go on.
   deploys_.StopAccepting();
   scheduler_->StopAccepting();
+  if (http_ != nullptr) http_->StopAccepting();
   const absl::Time give_up = absl::Now() + absl::Milliseconds(grace_ms);
   while ((scheduler_->Inflight() > 0 || deploys_.in_flight() > 0) && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(5));  // Main thread, off every loop: polling is fine.

@@ -17,6 +17,7 @@
 #include "agent/agent_service.h"
 #include "agent/crash_journal.h"
 #include "agent/deploy_sequencer.h"
+#include "agent/http_listener.h"
 #include "agent/metrics.h"
 #include "agent/pool_collector.h"
 #include "agent/quarantine.h"
@@ -36,6 +37,7 @@ class AgentServer {
 
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  int http_port() const { return http_ != nullptr ? http_->port() : 0; }
   size_t restored_functions() const { return restored_; }
 
   // Refuses new work, lets running invocations, deploys and undeploys finish for up to
@@ -49,6 +51,8 @@ class AgentServer {
   // Turns the crashes the last run recorded into quarantines, then records this run's.
   absl::Status OpenCrashJournal(const std::string& state_dir);
   absl::Status Restore(const DeployCaps& deploy_caps);
+  // Binds --http-listen and serves it on every worker loop.
+  absl::Status StartHttp(const AgentOptions& options);
 
   // Declared first, destroyed last: crashes are recorded until everything else is gone.
   std::unique_ptr<CrashJournal> crash_journal_;
@@ -58,6 +62,8 @@ class AgentServer {
   // come from the pool's destruction.
   DeploySequencer deploys_;
   std::unique_ptr<AgentMetrics> metrics_;
+  // Before the pool: workers that replace wedged ones ask it for their share.
+  std::unique_ptr<HttpListener> http_;
   std::unique_ptr<IsolatePool> pool_;
   std::shared_ptr<PoolCollector> pool_collector_;  // Shared with the exposer.
   std::unique_ptr<FunctionRegistry> registry_;

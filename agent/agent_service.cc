@@ -212,13 +212,14 @@ absl::Status AgentService::SubmitInvocation(const v1::InvokeRequest& request,
                                             v1::InvokeResponse* response, int64_t accepted_us,
                                             int64_t deadline_us,
                                             absl::AnyInvocable<void(absl::Status) &&> done,
-                                            std::shared_ptr<CancelToken> cancel) {
+                                            std::shared_ptr<CancelToken> cancel, Via via) {
   HEARTH_RETURN_IF_ERROR(ValidateInvokeRequest(request, deps_.request_caps));
   response->set_id(request.id());
   auto invocation = std::make_unique<Invocation>();
   invocation->request = &request;
   invocation->response = response;
   invocation->accepted_us = accepted_us;
+  invocation->via = via;
   invocation->deadline_us = deadline_us;
   invocation->done = std::move(done);
   invocation->cancel = std::move(cancel);

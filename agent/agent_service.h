@@ -73,17 +73,19 @@ class AgentService final : public v1::Agent::CallbackService {
   // refused.
   absl::Status DeployBlocking(const v1::DeployRequest& request);
 
+  // Validates `request` and hands it to the scheduler; `done` is called exactly once if
+  // (and only if) this returns OK, on a worker thread. Shared by Invoke, InvokeStream and
+  // the edge HTTP listener. Any thread.
+  absl::Status SubmitInvocation(const v1::InvokeRequest& request, v1::InvokeResponse* response,
+                                int64_t accepted_us, int64_t deadline_us,
+                                absl::AnyInvocable<void(absl::Status) &&> done,
+                                std::shared_ptr<CancelToken> cancel, Via via = Via::kGrpc);
+
  private:
   // Builds and loads the spec; `done` gets the outcome on a worker thread.
   void StartDeploy(const v1::DeployRequest& request, v1::DeployResponse* response,
                    absl::AnyInvocable<void(absl::Status) &&> done);
   absl::Status Authenticate(const grpc::CallbackServerContext& context) const;
-  // Validates `request` and hands it to the scheduler; `done` is called exactly once if
-  // (and only if) this returns OK. Shared by Invoke and InvokeStream.
-  absl::Status SubmitInvocation(const v1::InvokeRequest& request, v1::InvokeResponse* response,
-                                int64_t accepted_us, int64_t deadline_us,
-                                absl::AnyInvocable<void(absl::Status) &&> done,
-                                std::shared_ptr<CancelToken> cancel);
 
   AgentServiceDeps deps_;
 };

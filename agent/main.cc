@@ -62,6 +62,12 @@ int main(int argc, char** argv) {
               grpc_host.c_str(), (*server)->grpc_port(), metrics_host.c_str(),
               (*server)->metrics_port(), options.pool.workers, (*server)->restored_functions(),
               hearth::IsolatePool::V8Version().c_str());
+  if ((*server)->http_port() != 0) {
+    // A line of its own: readers of the first line keep working.
+    std::printf("hearth-agent http=%s:%d\n",
+                options.http.listen.substr(0, options.http.listen.rfind(':')).c_str(),
+                (*server)->http_port());
+  }
   std::fflush(stdout);
 
   int signal_number = 0;

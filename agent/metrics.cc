@@ -15,10 +15,11 @@ namespace hearth {
 
 struct AgentMetrics::Families {
   explicit Families(prometheus::Registry& registry)
-      : invocations(prometheus::BuildCounter()
-                        .Name("hearth_invocations_total")
-                        .Help("Invocations finished, by function and outcome.")
-                        .Register(registry)),
+      : invocations(
+            prometheus::BuildCounter()
+                .Name("hearth_invocations_total")
+                .Help("Invocations finished, by function, outcome and how they came (grpc, http).")
+                .Register(registry)),
         duration(prometheus::BuildHistogram()
                      .Name("hearth_invocation_duration_seconds")
                      .Help("In-agent end-to-end invocation latency, from acceptance to "
@@ -57,26 +58,34 @@ constexpr double kSecondsPerMicro = 1e-6;
 constexpr std::array<const char*, 7> kOutcomeLabels = {
     "unspecified", "ok", "user_error", "cpu_limit", "memory_limit", "timeout", "bad_response"};
 
-// The metric handles of one function, resolved once.
-class FunctionMetrics final : public FunctionObserver {
+// Label values of Via, indexed by its number.
+constexpr std::array<const char*, 2> kViaLabels = {"grpc", "http"};
+
+// The metric handles of one function arriving one way, resolved once.
+class ViaMetrics {
  public:
-  FunctionMetrics(AgentMetrics::Families& families, const std::string& function) {
+  ViaMetrics(AgentMetrics::Families& families, const std::string& function, const char* via) {
     const std::vector<double> buckets = LatencyBucketsSeconds();
     for (size_t i = 0; i < kOutcomeLabels.size(); ++i) {
-      invocations_[i] =
-          &families.invocations.Add({{"function", function}, {"outcome", kOutcomeLabels[i]}});
+      invocations_[i] = &families.invocations.Add(
+          {{"function", function}, {"outcome", kOutcomeLabels[i]}, {"via", via}});
     }
-    duration_cold_ = &families.duration.Add({{"function", function}, {"start", "cold"}}, buckets);
-    duration_warm_ = &families.duration.Add({{"function", function}, {"start", "warm"}}, buckets);
-    queue_wait_ = &families.queue_wait.Add({{"function", function}}, buckets);
-    cold_start_ = &families.cold_start.Add({{"function", function}}, buckets);
-    cpu_ = &families.cpu.Add({{"function", function}}, buckets);
-    limit_cpu_ = &families.limit_exceeded.Add({{"function", function}, {"limit", "cpu"}});
-    limit_memory_ = &families.limit_exceeded.Add({{"function", function}, {"limit", "memory"}});
-    limit_timeout_ = &families.limit_exceeded.Add({{"function", function}, {"limit", "timeout"}});
+    duration_cold_ =
+        &families.duration.Add({{"function", function}, {"start", "cold"}, {"via", via}}, buckets);
+    duration_warm_ =
+        &families.duration.Add({{"function", function}, {"start", "warm"}, {"via", via}}, buckets);
+    queue_wait_ = &families.queue_wait.Add({{"function", function}, {"via", via}}, buckets);
+    cold_start_ = &families.cold_start.Add({{"function", function}, {"via", via}}, buckets);
+    cpu_ = &families.cpu.Add({{"function", function}, {"via", via}}, buckets);
+    limit_cpu_ =
+        &families.limit_exceeded.Add({{"function", function}, {"limit", "cpu"}, {"via", via}});
+    limit_memory_ =
+        &families.limit_exceeded.Add({{"function", function}, {"limit", "memory"}, {"via", via}});
+    limit_timeout_ =
+        &families.limit_exceeded.Add({{"function", function}, {"limit", "timeout"}, {"via", via}});
   }
 
-  void OnInvocationDone(const v1::InvokeResponse& response, int64_t total_us) override {
+  void Record(const v1::InvokeResponse& response, int64_t total_us) {
     const v1::ExecutionReport& report = response.report();
     const size_t outcome = static_cast<size_t>(response.outcome());
     invocations_[outcome < kOutcomeLabels.size() ? outcome : 0]->Increment();
@@ -109,6 +118,21 @@ class FunctionMetrics final : public FunctionObserver {
   prometheus::Counter* limit_cpu_;
   prometheus::Counter* limit_memory_;
   prometheus::Counter* limit_timeout_;
+};
+
+// The metric handles of one function, for each way of arriving.
+class FunctionMetrics final : public FunctionObserver {
+ public:
+  FunctionMetrics(AgentMetrics::Families& families, const std::string& function)
+      : via_{ViaMetrics(families, function, kViaLabels[0]),
+             ViaMetrics(families, function, kViaLabels[1])} {}
+
+  void OnInvocationDone(const v1::InvokeResponse& response, Via via, int64_t total_us) override {
+    via_[static_cast<size_t>(via)].Record(response, total_us);
+  }
+
+ private:
+  std::array<ViaMetrics, kViaLabels.size()> via_;
 };
 
 }  // namespace

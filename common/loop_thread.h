@@ -41,6 +41,7 @@ class LoopThread {
 
   uv_loop_t* loop() { return &loop_; }
   bool IsLoopThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  std::thread::id thread_id() const { return thread_.get_id(); }
 
  private:
   void Run(Task on_stop);

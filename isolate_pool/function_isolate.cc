@@ -343,7 +343,7 @@ void FunctionIsolate::Answer(v1::Outcome outcome, absl::string_view error) {
 
   console_.End();
   answered_ok_ = outcome == v1::OUTCOME_OK;
-  spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  spec_->observer->OnInvocationDone(response, invocation->via, now - invocation->accepted_us);
   last_used_us_ = now;
   std::move(invocation->done)(absl::OkStatus());
 }
@@ -435,7 +435,7 @@ void FunctionIsolate::AnswerStuck() {
   report.set_boot_us(static_cast<uint64_t>(boot_us_));
   report.set_run_us(static_cast<uint64_t>(now - run_start_us_));
   report.set_worker(static_cast<uint32_t>(worker_.worker_index));
-  spec_->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  spec_->observer->OnInvocationDone(response, invocation->via, now - invocation->accepted_us);
   std::move(invocation->done)(absl::OkStatus());
 }
 

@@ -13,6 +13,7 @@
 #include "hearth/v1/agent.pb.h"
 #include "isolate_pool/cancel_token.h"
 #include "isolate_pool/function_spec.h"
+#include "isolate_pool/observer.h"
 
 namespace hearth {
 
@@ -21,6 +22,7 @@ struct Invocation {
   const v1::InvokeRequest* request = nullptr;  // Borrowed until done.
   v1::InvokeResponse* response = nullptr;      // Borrowed until done; filled by the worker.
   int64_t accepted_us = 0;                     // MonotonicMicros() when the agent accepted it.
+  Via via = Via::kGrpc;                        // For its metrics.
   // Monotonic. Set by the caller to its own deadline (INT64_MAX for none); the scheduler
   // tightens it to the function's timeout.
   int64_t deadline_us = INT64_MAX;

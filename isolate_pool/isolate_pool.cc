@@ -99,10 +99,19 @@ void IsolatePool::ReplaceWedgedWorkers() {
     // fresh one cold-starts functions as they come. The wedged one may still come back:
     // it then serves nothing new, and goes with the pool.
     threads_.push_back(std::make_unique<Worker>(id, watchdog_.get(), booter_.get(), &options_));
+    if (loop_services_) threads_.back()->StartService(loop_services_);
     serving_[i].store(threads_.back().get(), std::memory_order_release);
     thread_count_.store(id + 1, std::memory_order_release);
     spdlog::warn("worker {} is wedged; worker {} takes its place", wedged->index(), id);
   }
+}
+
+void IsolatePool::StartLoopServices(LoopServiceFactory factory) {
+  absl::MutexLock lock(&replace_mu_);
+  loop_services_ = std::move(factory);
+  // Wedged threads too: their loop may come back, and a service that never runs costs
+  // nothing (its share of a shared listening socket is taken by the others).
+  for (auto& worker : threads_) worker->StartService(loop_services_);
 }
 
 bool IsolatePool::Wedged(int worker) const { return watchdog_->Wedged(At(worker)->index()); }

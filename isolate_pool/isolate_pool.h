@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/loop_service.h"
 #include "isolate_pool/function_spec.h"
 #include "isolate_pool/invocation.h"
 #include "isolate_pool/isolate_pool_options.h"
@@ -90,6 +91,10 @@ class IsolatePool {
   // Set once, before any invocation.
   void SetWedgeListener(std::function<void()> listener);
 
+  // Starts a service made by `factory` on every worker's loop, and on each worker that later
+  // replaces a wedged one; each is stopped on its loop as its worker stops. Once.
+  void StartLoopServices(LoopServiceFactory factory) ABSL_LOCKS_EXCLUDED(replace_mu_);
+
   // Memory of disposed isolates kept for the next ones (process-wide; any thread).
   struct MemoryReuse {
     uint64_t retained_bytes = 0;   // resident, waiting for an isolate
@@ -128,6 +133,7 @@ class IsolatePool {
   std::function<void()> wedge_listener_;  // The agent's; set before any invocation.
   mutable absl::Mutex replace_mu_;
   bool closing_ ABSL_GUARDED_BY(replace_mu_) = false;
+  LoopServiceFactory loop_services_ ABSL_GUARDED_BY(replace_mu_);
   // Every worker started, indexed by id; the owner of each.
   std::vector<std::unique_ptr<Worker>> threads_ ABSL_GUARDED_BY(replace_mu_);
   std::atomic<int> thread_count_{0};

@@ -12,12 +12,16 @@
 
 namespace hearth {
 
+// How an invocation reached the agent (the `via` label of its metrics).
+enum class Via { kGrpc = 0, kHttp = 1 };
+
 class FunctionObserver {
  public:
   virtual ~FunctionObserver() = default;
-  // One invocation finished with `response` (outcome and report filled in), `total_us`
-  // after the agent accepted it.
-  virtual void OnInvocationDone(const v1::InvokeResponse& /*response*/, int64_t /*total_us*/) {}
+  // One invocation that came `via` finished with `response` (outcome and report filled
+  // in), `total_us` after the agent accepted it.
+  virtual void OnInvocationDone(const v1::InvokeResponse& /*response*/, Via /*via*/,
+                                int64_t /*total_us*/) {}
 };
 
 }  // namespace hearth

@@ -63,9 +63,13 @@ Worker::Worker(int index, ExecutionWatchdog* watchdog, ReserveBooter* booter,
         idle_.clear();
         reserve_.clear();
         primed_.clear();
+        // Last: the invocations answered above may still have written to its connections.
+        if (service_ != nullptr) service_->Stop();
+        mailbox_->Close();
       });
   // Tasks read it on the loop thread; Post() orders this write before them.
   context_.loop = thread_->loop();
+  mailbox_ = std::make_shared<LoopMailbox>(thread_.get());
   context_.cancel_running = [this](std::shared_ptr<CancelToken> token) {
     // The token travels along, so that the address compared is still its own.
     thread_->Post([this, token = std::move(token)] { CancelRunning(token.get()); });
@@ -192,6 +196,14 @@ absl::StatusOr<std::unique_ptr<FunctionIsolate>> Worker::NewIsolateFor(
 }
 
 Worker::~Worker() { thread_->Stop(); }
+
+void Worker::StartService(LoopServiceFactory factory) {
+  thread_->Post([this, factory = std::move(factory)] {
+    assert(service_ == nullptr);
+    service_ = factory(
+        LoopHost{.loop = context_.loop, .worker_id = context_.worker_index, .mailbox = mailbox_});
+  });
+}
 
 void Worker::Invoke(std::unique_ptr<Invocation> invocation) {
   inflight_.fetch_add(1, std::memory_order_relaxed);
@@ -323,7 +335,7 @@ void Worker::RunInvocation(std::unique_ptr<Invocation> invocation, bool resumed)
       report.set_queue_us(started - invocation->accepted_us);
       report.set_boot_us(boot_us);
       report.set_worker(context_.worker_index);
-      invocation->function->observer->OnInvocationDone(response,
+      invocation->function->observer->OnInvocationDone(response, invocation->via,
                                                        MonotonicMicros() - invocation->accepted_us);
       std::move(invocation->done)(absl::OkStatus());
       return;
@@ -373,7 +385,8 @@ void Worker::AnswerUnrun(std::unique_ptr<Invocation> invocation, v1::Outcome out
   response.set_error(std::move(error));
   response.mutable_report()->set_queue_us(now - invocation->accepted_us);
   response.mutable_report()->set_worker(context_.worker_index);
-  invocation->function->observer->OnInvocationDone(response, now - invocation->accepted_us);
+  invocation->function->observer->OnInvocationDone(response, invocation->via,
+                                                   now - invocation->accepted_us);
   std::move(invocation->done)(absl::OkStatus());
 }
 

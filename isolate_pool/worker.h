@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "common/loop_service.h"
 #include "common/loop_thread.h"
 #include "isolate_pool/function_isolate.h"
 #include "isolate_pool/invocation.h"
@@ -46,6 +47,10 @@ class Worker {
   // Discards the idle isolates of `name`, except those of `keep_version` when it is not
   // empty (busy ones finish first, then go when they are next taken).
   void Remove(std::string name, std::string keep_version = "");
+
+  // Starts the service `factory` makes on this worker's loop (see loop_service.h); it is
+  // stopped on the loop as the worker stops. At most once per worker.
+  void StartService(LoopServiceFactory factory);
 
   // Invocations handed to this worker and not yet finished.
   int inflight() const { return inflight_.load(std::memory_order_relaxed); }
@@ -120,6 +125,10 @@ class Worker {
   std::atomic<size_t> reserve_size_{0};  // reserve_.size(), for the booter to read.
   size_t reserve_requested_ = 0;         // Asked of the booter, not here yet.
   uv_timer_t sweep_timer_;               // Closed by the LoopThread when it stops.
+  // Reaches this loop from other threads while it runs (given to the service).
+  std::shared_ptr<LoopMailbox> mailbox_;
+  // Destroyed after the thread has stopped, i.e. after its handles' close callbacks ran.
+  std::unique_ptr<LoopService> service_;
 
   // Last member: its thread must stop before the state above is destroyed.
   std::unique_ptr<LoopThread> thread_;

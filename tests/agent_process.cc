@@ -133,10 +133,17 @@ absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
     close(out[0]);
     return absl::InternalError(absl::StrCat("cannot spawn ", args[0]));
   }
-  // Read until the ready line, with a deadline: a broken agent fails the test, not hangs it.
+  // Read until the ready line (and the HTTP listener's, when asked for), with a deadline: a
+  // broken agent fails the test, not hangs it.
+  const bool http =
+      std::find(extra_args.begin(), extra_args.end(), "--http-listen") != extra_args.end();
+  static const std::regex kHttp(R"(hearth-agent http=\S+:(\d+)\n)");
   std::string seen;
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (seen.find('\n') == std::string::npos) {
+  auto complete = [&] {
+    return seen.find('\n') != std::string::npos && (!http || std::regex_search(seen, kHttp));
+  };
+  while (!complete()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         give_up - std::chrono::steady_clock::now());
     pollfd fd = {out[0], POLLIN, 0};
@@ -155,6 +162,13 @@ absl::StatusOr<std::unique_ptr<AgentProcess>> AgentProcess::Start(
   agent->ready_line_ = seen.substr(0, seen.find('\n'));
   agent->grpc_port_ = std::stoi(match[1]);
   agent->metrics_port_ = std::stoi(match[2]);
+  if (http) {
+    std::smatch http_match;
+    if (!std::regex_search(seen, http_match, kHttp)) {
+      return absl::UnavailableError(absl::StrCat("agent printed no HTTP port; printed: ", seen));
+    }
+    agent->http_port_ = std::stoi(http_match[1]);
+  }
   return agent;
 }
 

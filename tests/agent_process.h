@@ -59,6 +59,7 @@ class AgentProcess {
   pid_t pid() const { return pid_; }
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const { return metrics_port_; }
+  int http_port() const { return http_port_; }  // With --http-listen in extra_args.
   std::string grpc_target() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
   const std::string& ready_line() const { return ready_line_; }
 
@@ -66,6 +67,7 @@ class AgentProcess {
   pid_t pid_ = -1;
   int grpc_port_ = 0;
   int metrics_port_ = 0;
+  int http_port_ = 0;
   std::string ready_line_;
 };
 

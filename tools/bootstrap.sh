@@ -18,7 +18,7 @@ packages=(
   libuv1-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev libseccomp-dev strace
-  libicu-dev
+  libicu-dev libhttp-parser-dev
   clang-format clang-tidy
 )
 
