@@ -102,7 +102,7 @@ results="$out/peers.tsv"
 : >"$results"
 record() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$results"; } # runtime function metric value
 record '#' "date" "$(date -u +%FT%TZ), $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" ''
-record '#' "hearth" "$bin/hearth-agent, sources at $(git rev-parse --short HEAD 2>/dev/null || echo '?')" ''
+record '#' "hearth" "$bin/hearth-agent (this checkout: $(git rev-parse --short HEAD 2>/dev/null || echo '?'))" ''
 record '#' "workerd" "$workerd_version" ''
 record '#' "deno" "$deno_version" ''
 record '#' "load" "wrk -t1 -c16 -d${duration}s --latency after one warm-up run of the same length; $instances extra instances for memory; median of $cold_runs cold starts" ''
