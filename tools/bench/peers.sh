@@ -45,16 +45,33 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() { # PID...: kill and reap, forget them
-  local pid keep=() p
-  for pid in "$@"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+trap 'exit 130' INT
+trap 'exit 143' TERM
+forget() { # PID...: no longer ours to kill
+  local keep=() p
   for p in "${pids[@]}"; do [[ " $* " == *" $p "* ]] || keep+=("$p"); done
   pids=("${keep[@]}")
 }
+stop() { # PID...: kill and reap, forget them
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  forget "$@"
+}
+# Long commands run in the background and are waited for, so that a signal ends the script
+# (and, through the trap, them) at once rather than when they are done.
+fg() {
+  local pid rc=0
+  "$@" &
+  pid=$!
+  pids+=("$pid")
+  wait "$pid" || rc=$?
+  forget "$pid"
+  return "$rc"
+}
 probe() { node "$repo/tools/bench/peers/probe.mjs" "$@"; }
 ports() { probe ports "$1"; }
-wait_tcp() { probe wait-tcp "$1" "$deadline" "${2:-}"; } # HOST:PORT [PID]
+wait_tcp() { fg probe wait-tcp "$1" "$deadline" "${2:-}"; } # HOST:PORT [PID]
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; } # PID: resident set size, KiB
 pss_kib() { # PID...: proportional set size summed over the processes, KiB
   local pid total=0 v
   for pid in "$@"; do
@@ -111,8 +128,8 @@ record '#' "load" "wrk -t1 -c16 -d${duration}s --latency after one warm-up run o
 load() { # runtime function url
   local file="$out/wrk-$1-$2.txt" res rps p50 p99
   say "$1 $2: wrk ${duration}s warm-up, then ${duration}s measured ($3)"
-  wrk -t1 -c16 -d"${duration}s" --latency "$3" >"$work/warmup.txt" 2>&1 || die "wrk failed: $(cat "$work/warmup.txt")"
-  wrk -t1 -c16 -d"${duration}s" --latency "$3" >"$file" 2>&1 || die "wrk failed: $(cat "$file")"
+  fg wrk -t1 -c16 -d"${duration}s" --latency "$3" >"$work/warmup.txt" 2>&1 || die "wrk failed: $(cat "$work/warmup.txt")"
+  fg wrk -t1 -c16 -d"${duration}s" --latency "$3" >"$file" 2>&1 || die "wrk failed: $(cat "$file")"
   res="$(probe wrk "$file")"
   read -r rps p50 p99 <<<"$res"
   record "$1" "$2" rps "$rps"
@@ -120,15 +137,15 @@ load() { # runtime function url
   record "$1" "$2" p99_ms "$p99"
 }
 cold() { # runtime function kind url cmd...: one untimed run, then $cold_runs timed ones
-  local runtime=$1 fn=$2 kind=$3 url=$4 i res new first
+  local runtime=$1 fn=$2 kind=$3 url=$4 i new first
   shift 4
   for i in $(seq 0 "$cold_runs"); do
     if [[ "$kind" == spawn ]]; then
-      res="$(probe spawn-first "$url" "$deadline" "$work/$runtime-cold.log" -- "$@")"
+      fg probe spawn-first "$url" "$deadline" "$work/$runtime-cold.log" -- "$@" >"$work/cold.txt"
     else
-      res="$(probe run-first "${url//@/$i}" -- "${@//@/$i}")"
+      fg probe run-first "${url//@/$i}" -- "${@//@/$i}" >"$work/cold.txt"
     fi
-    read -r new first <<<"$res"
+    read -r new first <"$work/cold.txt"
     ((i == 0)) && continue
     record "$runtime" "$fn" new_ms "$new"
     record "$runtime" "$fn" first_ms "$first"
@@ -178,7 +195,7 @@ for fn in "${functions[@]}"; do
   start_workerd "$work/workerd-$fn-1.capnp" "$work/workerd.log"
   wait_tcp "127.0.0.1:$port" "$started" || die "workerd did not start: $(cat "$work/workerd.log")"
   curl -sf "http://127.0.0.1:$port${query[$fn]}" >/dev/null
-  base=$(pss_kib "$started")
+  base=$(rss_kib "$started")
   stop "$started"
   read -ra many <<<"$(ports $((instances + 1)))"
   workerd_config "$work/workerd-$fn-n.capnp" "$fn" "${many[@]}"
@@ -187,7 +204,7 @@ for fn in "${functions[@]}"; do
     wait_tcp "127.0.0.1:$port" "$started" || die "workerd did not start: $(cat "$work/workerd.log")"
     curl -sf "http://127.0.0.1:$port${query[$fn]}" >/dev/null
   done
-  total=$(pss_kib "$started")
+  total=$(rss_kib "$started")
   stop "$started"
   record workerd "$fn" base_kib "$base"
   record workerd "$fn" mem_kib "$(((total - base) / instances))"
@@ -218,12 +235,16 @@ for fn in "${functions[@]}"; do
     group+=("$started")
     wait_tcp "127.0.0.1:$port" "$started" || die "deno did not start: $(cat "$work/deno-$port.log")"
     curl -sf "http://127.0.0.1:$port${query[$fn]}" >/dev/null
-    ((${#group[@]} > 1)) || base=$(pss_kib "${group[@]}")
+    if ((${#group[@]} == 1)); then
+      base=$(rss_kib "$started")
+      one=$(pss_kib "$started")
+    fi
   done
+  # Pss, not RSS: the processes share the binary's pages, which RSS would count N times.
   total=$(pss_kib "${group[@]}")
   stop "${group[@]}"
   record deno "$fn" base_kib "$base"
-  record deno "$fn" mem_kib "$(((total - base) / instances))"
+  record deno "$fn" mem_kib "$(((total - one) / instances))"
 done
 
 # ---- Hearth ----------------------------------------------------------------------------
@@ -282,12 +303,12 @@ for fn in "${functions[@]}"; do
   ctl=("$bin/hearthctl" --agent "$grpc")
   "${ctl[@]}" deploy f0 "$work/$fn.js" >/dev/null
   "${ctl[@]}" invoke f0 --path "${query[$fn]}" >/dev/null
-  base=$(pss_kib "$started")
+  base=$(rss_kib "$started")
   for i in $(seq "$instances"); do
     "${ctl[@]}" deploy "f$i" "$work/$fn.js" >/dev/null
     "${ctl[@]}" invoke "f$i" --path "${query[$fn]}" >/dev/null
   done
-  total=$(pss_kib "$started")
+  total=$(rss_kib "$started")
   stop "$started"
   record hearth "$fn" base_kib "$base"
   record hearth "$fn" mem_kib "$(((total - base) / instances))"

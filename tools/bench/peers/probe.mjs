@@ -119,13 +119,25 @@ async function spawnFirst(url, deadlineS, log, argv) {
   await new Promise((resolve) => (exited ? resolve() : child.once('exit', resolve)));
 }
 
+// Runs CMD to completion (a deploy), then GETs URL until a 200 (a route may take a moment
+// to appear; each retry is reported); "new" runs from the exec of CMD to the end of that
+// response, "first" is that response's own duration.
 async function runFirst(url, argv) {
   const start = now();
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)));
   if (code !== 0) fail(`${argv.join(' ')} exited with ${code}`);
-  const firstMs = await getOnce(url);
-  console.log(`${(now() - start).toFixed(2)} ${firstMs.toFixed(2)}`);
+  for (let tries = 1; ; tries++) {
+    try {
+      const firstMs = await getOnce(url);
+      console.log(`${(now() - start).toFixed(2)} ${firstMs.toFixed(2)}`);
+      return;
+    } catch (e) {
+      if (tries >= 100 || !/HTTP (404|503)/.test(e.message)) throw e;
+      process.stderr.write(`peers: warning: ${e.message} right after the deploy; retrying\n`);
+      await pause(10);
+    }
+  }
 }
 
 function parseWrk(file) {
