@@ -110,18 +110,7 @@ def start_agent_with(a, name, config_text):
         f.write(config_text)
     args = ["--config", path, "--grpc-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
             "--state-dir", os.path.join(a.work_dir, f"{name}.state")]
-    try:
-        agent = Agent(a.agent, args + ["--http-listen", "127.0.0.1:0"], log)
-    except RuntimeError:
-        # Until the edge HTTP listener lands (issue 14), the agent refuses --http-listen;
-        # the rest of the file is still checked. Goes away with that change.
-        with open(log) as f:
-            if "HTTP listener is not available" not in f.read():
-                raise
-        print(f"NOTE [{name}]: this agent has no HTTP listener yet; checked without http-listen")
-        with open(path, "w") as f:
-            f.write("\n".join(l for l in config_text.splitlines() if not l.startswith("http-listen")))
-        agent = Agent(a.agent, args, log)
+    agent = Agent(a.agent, args + ["--http-listen", "127.0.0.1:0"], log)
     code = agent.stop()
     assert code == 0, f"[{name}] agent with the rendered config exited {code}"
 

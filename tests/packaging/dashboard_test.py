@@ -7,8 +7,7 @@ its CPU limit) so that per-function series exist, scrapes /metrics, and checks:
   - every PromQL expression of the dashboard parses (`promtool check rules` on recording
     rules made from them, Grafana's variables substituted first);
   - every metric the dashboard names is in the scrape, and every label it matches or groups
-    by is on that metric (except `via`, which the HTTP listener's change brings, and
-    `instance`/`job`, which Prometheus adds at scrape time).
+    by is on that metric (except `instance`/`job`, which Prometheus adds at scrape time).
 Exit 77 (skipped) only when promtool is not installed (tools/bootstrap.sh installs it).
   dashboard_test.py --agent BIN --hearthctl BIN --source-dir DIR --work-dir DIR
 """
@@ -25,8 +24,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from agent_run import SKIP, Agent  # noqa: E402
 
-# Labels that the scrape cannot show: added by Prometheus, or by a change not landed yet.
-LABELS_NOT_IN_SCRAPE = {"instance", "job", "via", "le"}
+# Labels that the scrape cannot show: added by Prometheus (and `le`, on bucket samples).
+LABELS_NOT_IN_SCRAPE = {"instance", "job", "le"}
 CPU_HOG = "export default { fetch() { for (;;) {} } };\n"
 
 
