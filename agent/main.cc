@@ -10,6 +10,7 @@
 #include <optional>
 #include <variant>
 
+#include "absl/synchronization/mutex.h"
 #include "agent/agent_options.h"
 #include "agent/agent_server.h"
 #include "isolate_pool/isolate_pool.h"
@@ -32,6 +33,13 @@ void SetUpLogging(const std::string& format) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef NDEBUG
+  // Debian builds abseil without NDEBUG, so every absl::Mutex lock also updates a
+  // process-wide lock-order graph under one global lock: a cost on every invocation and a
+  // point where all workers meet. Release builds skip it; debug and sanitizer builds keep
+  // it, and the test suite runs those.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
   // The agent also serves as its own snapshot builder (a child process per build).
   if (std::optional<int> exit_code = hearth::RunSnapshotBuilderIfAsked(argc, argv)) {
     return *exit_code;
